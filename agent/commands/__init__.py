@@ -1,0 +1,1 @@
+"""Subcommands of ``audit``: each module defines ``register(subparsers)``; handlers take ``(args, settings)``."""
