@@ -195,6 +195,11 @@ class AgentRating(Strict):
     score: int = Field(ge=0, le=100)
     rationale: str
     response: ResponseSide = "a"
+    basis: Literal["evidence", "model"] = Field(
+        default="model",
+        description="evidence: set by verified claims or measured constraints; model: the judge's view.",
+    )
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0, description="How far compare() may trust this score.")
 
 
 class CommentAssessment(Strict):
