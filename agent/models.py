@@ -174,6 +174,11 @@ class ConstraintCheck(Strict):
     detail: str = ""
     response: ResponseSide = "a"
     method: Literal["exact", "model"] = "exact"
+    margin: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="How far past a numeric limit the response is, relative to it (0.05 = 5% over); None if n/a.",
+    )
 
 
 class Flag(Strict):
