@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from agent.errors import KnowledgeBaseError
 from agent.kb.notes import (
-    NOTES_DIR,
     FranchiseNote,
-    actors_for,
-    chronology_index,
-    franchise_for_title,
     load_notes,
     normalize_title,
-    parse_note,
-    release_index,
 )
 
 KB_SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kb_sources"
@@ -52,11 +46,25 @@ REQUIRED_IDS = {
 }
 
 # (note id, title in the note) -> title in wikipedia_movies, where the table spells a film differently.
-TABLE_TITLE_ALIASES: dict[tuple[str, str], str] = {}
+TABLE_TITLE_ALIASES: dict[tuple[str, str], str] = {
+    ("james_bond", "Casino Royale (1967)"): "Casino Royale",
+}
 
-# Films the American-films table does not list at all (non-US productions). Each must carry a `note` in its
-# release entry saying where its year comes from.
-NOT_IN_TABLE: set[tuple[str, str]] = set()
+# Films the American-films table does not list (mostly UK productions). Their year is checked against
+# oscars.tsv and the streaming catalogues instead, and their cast against the catalogues' cast lists.
+NOT_IN_TABLE: dict[tuple[str, str], str] = {
+    ("james_bond", "Dr. No"): "UK (Eon) production; year from hulu.csv",
+    ("james_bond", "From Russia with Love"): "UK (Eon) production; see YEAR_FROM_ELSEWHERE",
+    ("james_bond", "Goldfinger"): "UK (Eon) production; year from oscars.tsv",
+    ("james_bond", "Thunderball"): "UK (Eon) production; year from oscars.tsv",
+    ("james_bond", "Tomorrow Never Dies"): "UK/US (Eon) production; year and cast from netflix/amazon catalogues",
+    ("james_bond", "Die Another Day"): "UK/US (Eon) production; year and cast from netflix/amazon catalogues",
+}
+
+# Films whose year no table confirms; each names the year the tables give and why the note differs.
+YEAR_FROM_ELSEWHERE: dict[tuple[str, str], str] = {
+    ("james_bond", "From Russia with Love"): "UK release 1963 (Wikipedia); hulu.csv gives the 1964 US release",
+}
 
 
 @pytest.fixture(scope="module")
@@ -75,24 +83,51 @@ def films() -> dict[str, list[tuple[int, set[str]]]]:
     return table
 
 
+@pytest.fixture(scope="module")
+def other_films() -> dict[str, list[tuple[int, set[str]]]]:
+    """Normalized title -> [(year, normalized cast names)] from oscars.tsv and the streaming catalogues."""
+    table: dict[str, list[tuple[int, set[str]]]] = defaultdict(list)
+    with (KB_SOURCES / "oscars" / "oscars.tsv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row["Year"].isdigit():
+                for film in row["Film"].split("|"):
+                    table[normalize_title(film)].append((int(row["Year"]), set()))
+    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                if row["type"] == "Movie" and row["release_year"].isdigit():
+                    cast = {normalize_title(re.sub(r"\(.*?\)", "", n)) for n in row["cast"].split(",") if n.strip()}
+                    table[normalize_title(row["title"])].append((int(row["release_year"]), cast))
+    return table
+
+
 def test_every_required_franchise_has_a_note(notes: list[FranchiseNote]) -> None:
     assert REQUIRED_IDS <= {n.meta.id for n in notes}
 
 
+Table = dict[str, list[tuple[int, set[str]]]]
+
+
+def _rows(note_id: str, title: str, films: Table, other_films: Table) -> list[tuple[int, set[str]]]:
+    key = (note_id, title)
+    if key in NOT_IN_TABLE:
+        return other_films.get(normalize_title(title), [])
+    return films.get(normalize_title(TABLE_TITLE_ALIASES.get(key, title)), [])
+
+
 @needs_sources
-def test_every_film_is_in_the_table_with_its_year(
-    notes: list[FranchiseNote], films: dict[str, list[tuple[int, set[str]]]]
+def test_every_film_is_in_the_tables_with_its_year(
+    notes: list[FranchiseNote], films: Table, other_films: Table
 ) -> None:
     problems = []
     for note in notes:
         for entry in note.meta.release_order:
-            if entry.kind != "film":
-                continue
             key = (note.meta.id, entry.title)
-            if key in NOT_IN_TABLE:
-                assert entry.note, f"{note.path}: {entry.title} is not in the table; its `note` must say why"
+            if entry.kind != "film" or key in YEAR_FROM_ELSEWHERE:
                 continue
-            rows = films.get(normalize_title(TABLE_TITLE_ALIASES.get(key, entry.title)), [])
+            if key in NOT_IN_TABLE and not entry.note:
+                problems.append(f"{note.path}: {entry.title} is not in wikipedia_movies; its `note` must say so")
+            rows = _rows(note.meta.id, entry.title, films, other_films)
             if entry.year not in {year for year, _ in rows}:
                 problems.append(f"{note.meta.id}: {entry.title} ({entry.year}); table years {[y for y, _ in rows]}")
     assert not problems, "\n".join(problems)
@@ -100,7 +135,7 @@ def test_every_film_is_in_the_table_with_its_year(
 
 @needs_sources
 def test_every_cast_entry_is_in_the_films_cast_list(
-    notes: list[FranchiseNote], films: dict[str, list[tuple[int, set[str]]]]
+    notes: list[FranchiseNote], films: Table, other_films: Table
 ) -> None:
     problems = []
     checked = 0
@@ -108,10 +143,10 @@ def test_every_cast_entry_is_in_the_films_cast_list(
         years = {e.title: e.year for e in note.meta.release_order if e.kind == "film"}
         for member in note.meta.cast:
             for title in member.entries:
-                if title not in years or (note.meta.id, title) in NOT_IN_TABLE:
+                if title not in years:
                     continue
-                key = (note.meta.id, title)
-                rows = films.get(normalize_title(TABLE_TITLE_ALIASES.get(key, title)), [])
+                # wikipedia_movies cast lists are often cut short; the catalogues' lists count too.
+                rows = _rows(note.meta.id, title, films, other_films) + other_films.get(normalize_title(title), [])
                 casts = [cast for year, cast in rows if year == years[title] and cast]
                 if not casts:
                     continue
