@@ -1,8 +1,9 @@
 """``audit validate FILE``: check a batch against the input contract; nothing is lost.
 
 Prints ``read N = valid V + rejected R`` and writes every reject (line, evaluation_id, field, reason, raw line)
-as JSONL to ``FILE.rejects.jsonl`` (or ``--rejects``). Exit code 0 when every record is valid, 1 when any line
-was rejected or the file holds no evaluations, 3 when the file cannot be read.
+as JSONL to ``FILE.rejects.jsonl`` (or ``--rejects``); with no rejects, no rejects file is left. Exit code 0 when
+every record is valid, 1 when any line was rejected or the file holds no evaluations, 3 when the file cannot be
+read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from agent.errors import InputError
 from agent.settings import Settings
@@ -40,14 +42,10 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
     rejects_path: Path = args.rejects or path.with_name(path.name + ".rejects.jsonl")
     stream = ValidationStream(path, settings, None if args.format == "auto" else args.format)
     shown: list[Reject] = []
-    try:
-        out = rejects_path.open("w", encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{rejects_path}: cannot write the rejects file ({e.strerror}); pass --rejects PATH") from e
-    with out:
+    with _RejectsFile(rejects_path) as rejects:
         for outcome in stream:
             if isinstance(outcome, Reject):
-                out.write(outcome.model_dump_json(exclude={"more"} if not outcome.more else None) + "\n")
+                rejects.write(outcome)
                 if len(shown) < SHOW_REJECTS:
                     shown.append(outcome)
     counts = stream.counts
@@ -59,7 +57,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             "valid": counts.valid,
             "rejected": counts.rejected,
             "blank_lines_skipped": counts.blank,
-            "rejects_file": str(rejects_path),
+            "rejects_file": str(rejects_path) if counts.rejected else None,
         }
         print(json.dumps(summary))
     else:
@@ -76,3 +74,30 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         print(f"audit: error: {path}: no evaluations in the file (empty, or only blank lines)", file=sys.stderr)
         return 1
     return 1 if counts.rejected else 0
+
+
+class _RejectsFile:
+    """The rejects JSONL, opened on the first reject; with none, a stale file from an earlier run is removed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out: TextIO | None = None
+
+    def __enter__(self) -> _RejectsFile:
+        return self
+
+    def write(self, reject: Reject) -> None:
+        if self._out is None:
+            try:
+                self._out = self.path.open("w", encoding="utf-8")
+            except OSError as e:
+                raise InputError(
+                    f"{self.path}: cannot write the rejects file ({e.strerror}); pass --rejects PATH"
+                ) from e
+        self._out.write(reject.model_dump_json(exclude={"more"} if not reject.more else None) + "\n")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._out is not None:
+            self._out.close()
+        elif exc[0] is None and self.path.is_file():
+            self.path.unlink()
