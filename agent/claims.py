@@ -1,0 +1,208 @@
+"""Claim extraction and verification with the model (stage 2 of the audit).
+
+The response is cut into sentences by code (with character spans); evidence is retrieved for each sentence from
+the knowledge base; then ONE model call splits the sentences into atomic claims and verifies each against the
+numbered evidence. Sentences that the exact checks already settled are not sent. The model's answer is checked
+by code: a contradiction must cite a passage that was actually given, otherwise it becomes ``unverifiable``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.llm import LLM
+from agent.models import Claim, Evidence, ResponseSide
+from agent.prompts import load_prompt
+
+logger = logging.getLogger(__name__)
+
+PROMPT_NAME = "verify_claims"
+EVIDENCE_CHARS = 260  # per passage in the prompt: enough for a fact, small enough for a 1.5B model's context
+
+_ABBREVIATIONS = ("Jr.", "Sr.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "vs.", "Vol.", "No.", "U.S.", "U.K.", "Lt.", "Col.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*#-])|\n+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of one response, with its character span in the response text."""
+
+    side: ResponseSide
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.side.upper()}{self.index}"
+
+
+def split_sentences(text: str, side: ResponseSide = "a") -> list[Sentence]:
+    """Cut a response into sentences (list items and lines count as sentences), keeping exact spans."""
+    sentences: list[Sentence] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start : m.start()]
+        if any(before.endswith(a[:-1]) for a in _ABBREVIATIONS) and "\n" not in m.group(0):
+            continue
+        _append(sentences, text, start, m.start(), side)
+        start = m.end()
+    _append(sentences, text, start, len(text), side)
+    return sentences
+
+
+def _append(out: list[Sentence], text: str, start: int, end: int, side: ResponseSide) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if len(stripped) < 3:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s = start + lead
+    out.append(
+        Sentence(
+            side=side, index=len([x for x in out if x.side == side]) + 1, start=s, end=s + len(stripped), text=stripped
+        )
+    )
+
+
+class EvidenceSource(Protocol):
+    """Anything that returns evidence passages for a query (the retriever)."""
+
+    def search(self, query: str, k: int = 3) -> list[Evidence]: ...
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# What the model returns (validated; code checks it again below)
+
+
+class ModelClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sentence: str = Field(description="The sentence label, e.g. A2.")
+    claim: str = Field(description="The fact, in a few words.")
+    status: Literal["supported", "contradicted", "unverifiable"]
+    evidence_ids: list[str] = Field(default_factory=list, description="Ids of passages that settle it.")
+    correction: str = Field(default="", description="The correct value, when contradicted.")
+
+
+class ClaimVerification(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    claims: list[ModelClaim]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def sanitize_untrusted(text: str) -> str:
+    """Keep untrusted text from closing the prompt's data markers."""
+    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+
+
+def gather_evidence(
+    sentences: Sequence[Sentence], source: EvidenceSource | None, *, per_sentence: int, max_total: int
+) -> dict[str, Evidence]:
+    """Evidence for the sentences, deduplicated, numbered E1.. in the order found."""
+    found: dict[str, Evidence] = {}
+    if source is None:
+        return {}
+    for s in sentences:
+        for ev in source.search(s.text, k=per_sentence):
+            if ev.passage_id not in {e.passage_id for e in found.values()} and len(found) < max_total:
+                found[f"E{len(found) + 1}"] = ev
+    return found
+
+
+def render_inputs(question: str, sentences: Sequence[Sentence], evidence: dict[str, Evidence]) -> dict[str, str]:
+    """The template variables of ``verify_claims``."""
+    lines = [f"{s.label}. {sanitize_untrusted(s.text)}" for s in sentences]
+    ev_lines = [f"{eid}: {sanitize_untrusted(e.quote[:EVIDENCE_CHARS])}" for eid, e in evidence.items()]
+    return {
+        "question": sanitize_untrusted(question),
+        "sentences": "\n".join(lines),
+        "evidence": "\n".join(ev_lines) or "(none found)",
+    }
+
+
+MEMORY_SOURCE = "the model's own knowledge (no retrieval)"
+
+
+def to_claims(
+    answer: ClaimVerification,
+    sentences: Sequence[Sentence],
+    evidence: dict[str, Evidence],
+    *,
+    allow_memory: bool = False,
+) -> list[Claim]:
+    """Turn the model's answer into Claims, enforcing: a contradiction cites a passage that was given.
+
+    ``allow_memory`` (the model-only ablation, where no passages are given) keeps the model's verdicts, citing
+    its own knowledge as the evidence, so the ablation measures what retrieval buys.
+    """
+    by_label = {s.label: s for s in sentences}
+    claims: list[Claim] = []
+    for mc in answer.claims:
+        sentence = by_label.get(mc.sentence.strip().upper().rstrip("."))
+        if sentence is None:
+            logger.debug("model cited unknown sentence %r", mc.sentence)
+            continue
+        cited = [evidence[i] for i in dict.fromkeys(x.strip().upper() for x in mc.evidence_ids) if i in evidence]
+        status = mc.status
+        if allow_memory and not evidence and status != "unverifiable":
+            memo = mc.correction.strip() or mc.claim.strip() or sentence.text
+            cited = [Evidence(passage_id=f"memory:{sentence.label}", source=MEMORY_SOURCE, quote=memo)]
+        if status == "contradicted" and not cited:
+            status = "unverifiable"  # never contradicted without contradicting evidence
+        if status == "supported" and not cited:
+            status = "unverifiable"
+        claims.append(
+            Claim(
+                text=mc.claim.strip() or sentence.text,
+                status=status,
+                evidence=cited,
+                response=sentence.side,
+                span=(sentence.start, sentence.end),
+                method="model",
+                correction=(mc.correction.strip() or None) if status == "contradicted" else None,
+                kind="model",
+            )
+        )
+    return claims
+
+
+def unsettled(sentences: Sequence[Sentence], settled: Sequence[Claim]) -> list[Sentence]:
+    """Sentences that no exact-check claim already covers."""
+
+    def covered(s: Sentence) -> bool:
+        return any(
+            c.span is not None and c.response == s.side and c.span[0] < s.end and s.start < c.span[1] for c in settled
+        )
+
+    return [s for s in sentences if not covered(s)]
+
+
+async def verify_with_model(
+    llm: LLM,
+    question: str,
+    sentences: Sequence[Sentence],
+    source: EvidenceSource | None,
+    *,
+    per_sentence: int = 2,
+    max_evidence: int = 8,
+    allow_memory: bool = False,
+    tag: str | None = None,
+) -> list[Claim]:
+    """One model call: claims of the given sentences, verified against retrieved evidence."""
+    if not sentences:
+        return []
+    evidence = gather_evidence(sentences, source, per_sentence=per_sentence, max_total=max_evidence)
+    prompt = load_prompt(PROMPT_NAME).render(**render_inputs(question, sentences, evidence))
+    answer = await llm.astructured(prompt, ClaimVerification, tag=tag)
+    return to_claims(answer, sentences, evidence, allow_memory=allow_memory)

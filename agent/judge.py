@@ -1,0 +1,200 @@
+"""Second-opinion ratings (stage 3): the agent's own score and rationale per rubric dimension.
+
+Two sources, in this order of trust:
+
+1. **Evidence caps** (code): the guidelines apply to the agent too. A contradicted claim caps factual_accuracy
+   (the guideline's ``cap_when_issue`` rule), a measured constraint failure caps instruction_following, a missing
+   part of the request caps completeness. These ratings have ``basis="evidence"``.
+2. **The model's judgment** (one call per response) for everything the evidence does not settle, given the
+   guidelines' anchor descriptions, the verified claims and the constraint checks (``basis="model"``).
+
+Without a model (``--no-llm``) only the evidence-based ratings are produced; the others are reported as skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.claims import sanitize_untrusted
+from agent.guidelines import CapWhenIssue, Guidelines
+from agent.llm import LLM
+from agent.models import AgentRating, Claim, ConstraintCheck, ResponseSide
+from agent.prompts import load_prompt
+
+logger = logging.getLogger(__name__)
+
+PROMPT_NAME = "judge_ratings"
+EXACT_CONFIDENCE = 0.9
+MODEL_EVIDENCE_CONFIDENCE = 0.7
+MODEL_CONFIDENCE = 0.4
+
+
+class DimensionScore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: str
+    score: int = Field(ge=0, le=100)
+    rationale: str
+
+
+class JudgeAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scores: list[DimensionScore]
+    missing_parts: list[str] = Field(default_factory=list, description="Parts of the question left unanswered.")
+
+
+def _cap_for_errors(guidelines: Guidelines) -> tuple[str, int] | None:
+    """The guideline's cap for a confirmed major factual error, e.g. ('factual_accuracy', 2)."""
+    for rule in guidelines.rules:
+        if isinstance(rule, CapWhenIssue) and "factual_error" in rule.issue_types:
+            return rule.dimension, rule.max_score
+    return None
+
+
+def evidence_ratings(
+    guidelines: Guidelines,
+    claims: Sequence[Claim],
+    constraints: Sequence[ConstraintCheck],
+    missing_parts: Sequence[str],
+    side: ResponseSide = "a",
+) -> dict[str, AgentRating]:
+    """Ratings that verified evidence fixes, keyed by dimension (only where the evidence is decisive)."""
+    out: dict[str, AgentRating] = {}
+    low = guidelines.scale.min
+    contradicted = [c for c in claims if c.status == "contradicted" and c.response == side]
+    cap = _cap_for_errors(guidelines)
+    if contradicted and cap and cap[0] in guidelines.dimensions:
+        exact = any(c.method == "exact" for c in contradicted)
+        worst = "; ".join(f"{c.text} (evidence: {c.correction or c.evidence[0].quote[:80]})" for c in contradicted[:3])
+        score = low if len(contradicted) >= 3 else cap[1]
+        out[cap[0]] = AgentRating(
+            dimension=cap[0],
+            score=score,
+            response=side,
+            basis="evidence",
+            confidence=EXACT_CONFIDENCE if exact else MODEL_EVIDENCE_CONFIDENCE,
+            rationale=f"{len(contradicted)} claim(s) contradicted by the knowledge base: {worst}.",
+        )
+    elif cap and cap[0] in guidelines.dimensions:
+        supported = [c for c in claims if c.status == "supported" and c.response == side and c.method == "exact"]
+        if len(supported) >= 2 and not any(c.status == "unverifiable" for c in claims if c.response == side):
+            out[cap[0]] = AgentRating(
+                dimension=cap[0],
+                score=guidelines.scale.max - 1,
+                response=side,
+                basis="evidence",
+                confidence=0.6,
+                rationale=f"All {len(supported)} checked claims are supported by the knowledge base.",
+            )
+    failed = [c for c in constraints if c.satisfied is False and c.response == side]
+    if failed and "instruction_following" in guidelines.dimensions:
+        out["instruction_following"] = AgentRating(
+            dimension="instruction_following",
+            score=low + 1,
+            response=side,
+            basis="evidence",
+            confidence=EXACT_CONFIDENCE if any(c.method == "exact" for c in failed) else MODEL_EVIDENCE_CONFIDENCE,
+            rationale="Breaks explicit constraint(s): " + "; ".join(f"{c.constraint} ({c.detail})" for c in failed),
+        )
+    if missing_parts and "completeness" in guidelines.dimensions:
+        out["completeness"] = AgentRating(
+            dimension="completeness",
+            score=low + 1 if len(missing_parts) > 1 else low + 2,
+            response=side,
+            basis="evidence",
+            confidence=MODEL_EVIDENCE_CONFIDENCE,
+            rationale="Leaves out: " + "; ".join(missing_parts),
+        )
+    return out
+
+
+def _rubric_text(guidelines: Guidelines) -> str:
+    lines = []
+    for name, dim in guidelines.dimensions.items():
+        anchors = " ".join(f"{s}={a}" for s, a in sorted(dim.anchors.items()))
+        lines.append(f"- {name}: {dim.description} {anchors}")
+    return "\n".join(lines)
+
+
+def _claims_text(claims: Sequence[Claim]) -> str:
+    if not claims:
+        return "(no checkable claims found)"
+    lines = []
+    for c in claims[:20]:
+        fix = f" (correct: {c.correction})" if c.correction else ""
+        lines.append(f"- {c.status}: {sanitize_untrusted(c.text)}{fix}")
+    return "\n".join(lines)
+
+
+def _constraints_text(constraints: Sequence[ConstraintCheck]) -> str:
+    if not constraints:
+        return "(no explicit constraints found)"
+    verdict = {True: "met", False: "BROKEN", None: "not measured"}
+    return "\n".join(f"- {c.constraint}: {verdict[c.satisfied]} {c.detail}".rstrip() for c in constraints)
+
+
+async def judge_with_model(
+    llm: LLM,
+    guidelines: Guidelines,
+    question: str,
+    answer: str,
+    claims: Sequence[Claim],
+    constraints: Sequence[ConstraintCheck],
+    *,
+    side: ResponseSide = "a",
+    tag: str | None = None,
+) -> tuple[list[AgentRating], list[str]]:
+    """One model call: a score + rationale per dimension, and the parts of the question left unanswered."""
+    prompt = load_prompt(PROMPT_NAME).render(
+        scale_min=str(guidelines.scale.min),
+        scale_max=str(guidelines.scale.max),
+        rubric=_rubric_text(guidelines),
+        question=sanitize_untrusted(question),
+        answer=sanitize_untrusted(answer),
+        claims=_claims_text([c for c in claims if c.response == side]),
+        constraints=_constraints_text([c for c in constraints if c.response == side]),
+        dimensions=", ".join(guidelines.dimensions),
+    )
+    result = await llm.astructured(prompt, JudgeAnswer, tag=tag)
+    ratings: list[AgentRating] = []
+    seen: set[str] = set()
+    for s in result.scores:
+        dim = s.dimension.strip().lower().replace(" ", "_")
+        if dim not in guidelines.dimensions or dim in seen:
+            continue
+        if not guidelines.scale.min <= s.score <= guidelines.scale.max:
+            logger.debug("judge gave %s=%s outside the scale; dropped", dim, s.score)
+            continue
+        seen.add(dim)
+        ratings.append(
+            AgentRating(
+                dimension=dim,
+                score=s.score,
+                rationale=s.rationale.strip(),
+                response=side,
+                basis="model",
+                confidence=MODEL_CONFIDENCE,
+            )
+        )
+    missing = [m.strip() for m in result.missing_parts if m.strip()][:5]
+    return ratings, missing
+
+
+def merge_ratings(
+    guidelines: Guidelines, model: Sequence[AgentRating], evidence: dict[str, AgentRating]
+) -> list[AgentRating]:
+    """Evidence-based ratings win where they exist; the model's fill the rest. In rubric order."""
+    by_dim = {r.dimension: r for r in model}
+    out: list[AgentRating] = []
+    for dim in guidelines.dimensions:
+        ev, m = evidence.get(dim), by_dim.get(dim)
+        if ev is not None:
+            note = f" (The model alone gave {m.score}: {m.rationale})" if m is not None and m.score != ev.score else ""
+            out.append(ev.model_copy(update={"rationale": ev.rationale + note}))
+        elif m is not None:
+            out.append(m)
+    return out
