@@ -12,12 +12,10 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 import agent.commands
 from agent import __version__
 from agent.errors import AuditError
-from agent.settings import Settings
+from agent.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        settings = Settings()
-    except ValidationError as e:
-        first = e.errors()[0]
-        print(f"audit: error: bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
-        return 2
-    try:
+        settings = load_settings()
         return int(args.func(args, settings))
     except AuditError as e:
         print(f"audit: error: {e}", file=sys.stderr)

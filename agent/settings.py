@@ -1,14 +1,21 @@
-"""The one settings object. Values come from ``AUDIT_*`` environment variables, then CLI flags.
+"""The one settings object. Values come from ``AUDIT_*`` environment variables, an optional settings file, then
+CLI flags.
 
-Secrets (API keys) are read here and nowhere else, and never appear in ``repr`` or logs.
+Secrets (API keys) are read here and nowhere else: from the environment or from the settings file
+(``AUDIT_SETTINGS_FILE``, default ``~/.config/audit-agent/settings.env``, dotenv format), which must not be readable
+by group or others (``chmod 600``). ``SecretStr`` keeps them out of ``repr`` and logs.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agent.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +67,33 @@ class Settings(BaseSettings):
     @property
     def cache_path(self) -> Path:
         return self.data_dir / "llm_cache.sqlite"
+
+
+def settings_file() -> Path:
+    """Where the optional settings file is: ``AUDIT_SETTINGS_FILE`` or ``~/.config/audit-agent/settings.env``."""
+    explicit = os.environ.get("AUDIT_SETTINGS_FILE")
+    return Path(explicit) if explicit else Path.home() / ".config" / "audit-agent" / "settings.env"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and the settings file (checked to be 0600), with ``overrides`` on top.
+
+    Raises:
+        ConfigError: the settings file is readable by others, or a value is invalid.
+    """
+    path = settings_file()
+    kwargs: dict[str, Any] = {}
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise ConfigError(
+                f"{path}: permissions {mode:o} is readable by others and may hold API keys; run `chmod 600 {path}`"
+            )
+        kwargs["_env_file"] = path
+    try:
+        return Settings(**kwargs, **overrides)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = f" (from {path})" if kwargs else ""
+        loc = ".".join(map(str, first["loc"]))
+        raise ConfigError(f"bad setting {loc}{where}: {first['msg']}") from None
