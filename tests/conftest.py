@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures_kb_facts import fact_index  # noqa: F401  (fixture)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

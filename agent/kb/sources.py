@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Literal, TypeVar
@@ -81,6 +82,58 @@ class Film(_Record):
 
     def evidence_source(self) -> str:
         return self.url or self.source
+
+    def extract_matches_year(self) -> bool:
+        """False when the lead paragraph dates itself to another year (it describes a different film)."""
+        match = _LEAD_YEAR.search(self.extract[:300])
+        return match is None or abs(int(match.group("year")) - self.year) <= 1
+
+    def directed_by(self) -> tuple[list[str], str] | None:
+        """Directors named in the lead paragraph ("... directed by X and Y"), with the phrase as a quote.
+
+        The Wikipedia movie table has no director field; the lead paragraph is the only source it has.
+        Returns None when the lead names no director.
+        """
+        if not self.extract_matches_year():
+            return None
+        match = _DIRECTED_BY.search(self.extract)
+        if match is None:
+            return None
+        names = _lead_names(match.group("names"))
+        if not names:
+            return None
+        start = self.extract.rfind(". ", 0, match.start()) + 1
+        end = self.extract.find(names[-1], match.start("names")) + len(names[-1])
+        return names, self.extract[start:end].strip()
+
+
+_DIRECTED_BY = re.compile(r"\b(?:[Cc]o-)?[Dd]irected(?:,? (?:and )?[a-z-]+){0,5},? by (?P<names>[^;()]{2,160})")
+_LEAD_YEAR = re.compile(r"\b(?:is|was) an? (?:\w+ ){0,3}?(?P<year>(?:18|19|20)\d\d)\b")
+_PARTICLES = frozenset({"de", "van", "von", "der", "la", "le", "da", "di", "del", "du", "dos"})
+
+
+def _lead_names(text: str) -> list[str]:
+    """Names at the start of ``text``: capitalised words joined by ``,``/``and``, up to the first lower-case word."""
+    names: list[str] = []
+    current: list[str] = []
+    for raw in re.split(r"(\s+|,)", text):
+        word = raw.strip()
+        if not word:
+            continue
+        if word in {",", "and", "&"}:
+            if current:
+                names.append(" ".join(current))
+                current = []
+            continue
+        if not (word[0].isupper() or word in _PARTICLES):
+            break
+        ends_sentence = word.endswith(".") and len(word.rstrip(".")) > 2 and word not in {"Jr.", "Sr.", "St."}
+        current.append(word.rstrip(".") if ends_sentence else word)
+        if ends_sentence:
+            break
+    if current:
+        names.append(" ".join(current))
+    return [n for n in names if len(n) > 3]
 
 
 class Oscar(_Record):

@@ -1,0 +1,394 @@
+"""The exact fact index: every row of every curated table, queryable by normalised title or name.
+
+Loaded once from ``knowledge_base/data`` (and the franchise notes, when ``agent.kb.notes`` is present); every
+query is a dictionary lookup. Every answer carries its record, so a claim can cite it as
+:class:`agent.models.Evidence` (``record.evidence()``).
+
+What the data can and cannot answer: the Wikipedia movie table has no director field. Directors come from
+Oscar DIRECTING nominations, the 2021 streaming catalogues, and the "directed by ..." phrase of the Wikipedia
+lead paragraph (only when the lead describes a film of the same year). Episode guides exist for four series only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from agent.kb.aliases import AliasKind, normalize_name, normalize_title, title_aliases
+from agent.kb.sources import (
+    Avenger,
+    ComicCharacter,
+    Emmy,
+    Episode,
+    Film,
+    Oscar,
+    StreamingTitle,
+    load_avengers,
+    load_comics,
+    load_emmys,
+    load_episodes,
+    load_films,
+    load_oscars,
+    load_streaming,
+)
+from agent.models import Evidence
+
+logger = logging.getLogger(__name__)
+
+# Everyday names of Oscar categories -> the source's canonical categories (a prefix matches split categories).
+OSCAR_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "best picture": ("BEST PICTURE",),
+    "best director": ("DIRECTING",),
+    "best directing": ("DIRECTING",),
+    "best actor": ("ACTOR IN A LEADING ROLE",),
+    "best actress": ("ACTRESS IN A LEADING ROLE",),
+    "best supporting actor": ("ACTOR IN A SUPPORTING ROLE",),
+    "best supporting actress": ("ACTRESS IN A SUPPORTING ROLE",),
+    "best original screenplay": ("WRITING (Original Screenplay)",),
+    "best adapted screenplay": ("WRITING (Adapted Screenplay)",),
+    "best animated feature": ("ANIMATED FEATURE FILM",),
+    "best international feature": ("INTERNATIONAL FEATURE FILM",),
+    "best foreign language film": ("INTERNATIONAL FEATURE FILM",),
+    "best original score": ("MUSIC (Original Score)",),
+    "best original song": ("MUSIC (Original Song)",),
+    "best cinematography": ("CINEMATOGRAPHY",),
+    "best film editing": ("FILM EDITING",),
+    "best editing": ("FILM EDITING",),
+    "best visual effects": ("VISUAL EFFECTS",),
+    "best costume design": ("COSTUME DESIGN",),
+    "best production design": ("ART DIRECTION",),
+    "best makeup and hairstyling": ("MAKEUP AND HAIRSTYLING",),
+    "best documentary feature": ("DOCUMENTARY (Feature)",),
+    "best sound": ("SOUND MIXING", "SOUND RECORDING"),
+}
+
+# Series with episode guides: name keys -> series slug.
+SERIES_NAMES: dict[str, str] = {
+    normalize_title(n): slug
+    for n, slug in (
+        ("Game of Thrones", "game-of-thrones"),
+        ("GoT", "game-of-thrones"),
+        ("The Office", "the-office-us"),
+        ("The Office (US)", "the-office-us"),
+        ("The Office US", "the-office-us"),
+        ("Friends", "friends"),
+        ("The Simpsons", "the-simpsons"),
+        ("Simpsons", "the-simpsons"),
+    )
+}
+
+DirectorSource = Literal["oscars", "streaming", "wikipedia_lead"]
+
+
+class Fact(BaseModel):
+    """One answer of the index: the value, the record it comes from, and that record as evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subject: str
+    attribute: str
+    value: str | int | bool | list[str] | None
+    record_id: str
+    evidence: Evidence
+
+
+class FilmMatch(BaseModel):
+    """A film that a title names, and how (full title, market/continuity variant, or subtitle alone)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    film: Film
+    kind: AliasKind
+
+
+class FactIndex:
+    """Exact, in-memory lookups over every curated record. Build with :meth:`load` (or :func:`default_index`)."""
+
+    def __init__(
+        self,
+        films: Sequence[Film],
+        oscars: Sequence[Oscar],
+        emmys: Sequence[Emmy],
+        episodes: Sequence[Episode],
+        streaming: Sequence[StreamingTitle],
+        comics: Sequence[ComicCharacter] = (),
+        avengers: Sequence[Avenger] = (),
+        notes: Sequence[Any] = (),
+    ) -> None:
+        self.films = {f.id: f for f in films}
+        self.oscars = list(oscars)
+        self.emmys = list(emmys)
+        self.episodes = {e.id: e for e in episodes}
+        self.streaming = list(streaming)
+        self.comics = list(comics)
+        self.avengers = list(avengers)
+        self.notes = list(notes)
+        self._film_keys: dict[str, list[tuple[str, AliasKind]]] = defaultdict(list)
+        self._films_by_person: dict[str, list[str]] = defaultdict(list)
+        for film in films:
+            self._index_film(film)
+        self._index_notes()
+        self._index_awards()
+        self._index_episodes()
+        self._index_catalogues()
+
+    def _index_awards(self) -> None:
+        self._oscars_by_title: dict[str, list[Oscar]] = defaultdict(list)
+        self._oscars_by_person: dict[str, list[Oscar]] = defaultdict(list)
+        self._oscars_by_category: dict[tuple[str, int], list[Oscar]] = defaultdict(list)
+        for oscar in self.oscars:
+            for title in oscar.films:
+                self._oscars_by_title[normalize_title(title)].append(oscar)
+            for person in {oscar.name, *oscar.nominees}:
+                self._oscars_by_person[normalize_name(person)].append(oscar)
+            self._oscars_by_category[(oscar.canonical_category, oscar.film_year)].append(oscar)
+        self._categories = sorted({o.canonical_category for o in self.oscars})
+        self._emmys_by_nominee: dict[str, list[Emmy]] = defaultdict(list)
+        self._emmys_by_person: dict[str, list[Emmy]] = defaultdict(list)
+        for emmy in self.emmys:
+            self._emmys_by_nominee[normalize_title(emmy.nominee)].append(emmy)
+            for credit in emmy.credits:
+                self._emmys_by_person[normalize_name(credit.name)].append(emmy)
+
+    def _index_episodes(self) -> None:
+        self._episode_by_number: dict[tuple[str, int, int], Episode] = {}
+        self._episodes_by_title: dict[str, list[Episode]] = defaultdict(list)
+        self._seasons: dict[str, set[int]] = defaultdict(set)
+        self._last_episode: dict[str, Episode] = {}
+        for ep in self.episodes.values():
+            self._episodes_by_title[normalize_title(ep.title)].append(ep)
+            if ep.season is not None and ep.episode is not None:
+                self._seasons[ep.series_slug].add(ep.season)
+                last = self._last_episode.get(ep.series_slug)
+                if last is None or (last.season or 0, last.episode or 0) < (ep.season, ep.episode):
+                    self._last_episode[ep.series_slug] = ep
+                for number in range(ep.episode, (ep.episode_end or ep.episode) + 1):
+                    self._episode_by_number[(ep.series_slug, ep.season, number)] = ep
+
+    def _index_catalogues(self) -> None:
+        self._streaming_by_title: dict[str, list[StreamingTitle]] = defaultdict(list)
+        for row in self.streaming:
+            self._streaming_by_title[normalize_title(row.title)].append(row)
+        self._comics_by_name: dict[str, list[ComicCharacter]] = defaultdict(list)
+        for char in self.comics:
+            for key in {normalize_name(char.name), normalize_name(char.name.split(" (")[0])}:
+                self._comics_by_name[key].append(char)
+
+    # -- construction --------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None, notes_dir: Path | None = None) -> FactIndex:
+        """Load every table from ``data_dir`` (default ``knowledge_base/data``) and the franchise notes."""
+        started = time.perf_counter()
+        index = cls(
+            films=load_films(data_dir),
+            oscars=load_oscars(data_dir),
+            emmys=load_emmys(data_dir),
+            episodes=load_episodes(data_dir),
+            streaming=load_streaming(data_dir),
+            comics=load_comics(data_dir),
+            avengers=load_avengers(data_dir),
+            notes=_load_notes(notes_dir),
+        )
+        logger.info("fact index: %d records in %.2fs", index.record_count, time.perf_counter() - started)
+        return index
+
+    @property
+    def record_count(self) -> int:
+        return sum(
+            len(t)
+            for t in (self.films, self.oscars, self.emmys, self.episodes, self.streaming, self.comics, self.avengers)
+        )
+
+    def _index_film(self, film: Film) -> None:
+        for key, kind in title_aliases(film.title):
+            self._film_keys[key].append((film.id, kind))
+        if film.lead_title and film.extract_matches_year():
+            lead = normalize_title(film.lead_title)
+            # The lead's title is an alias only when it is clearly the same film under another (market) title.
+            if lead != normalize_title(film.title) and _shares_words(lead, normalize_title(film.title)):
+                self._film_keys[lead].append((film.id, "variant"))
+        for person in film.cast:
+            self._films_by_person[normalize_name(person)].append(film.id)
+
+    def _index_notes(self) -> None:
+        """Market and continuity titles from the franchise notes become aliases of the matching film row."""
+        for note in self.notes:
+            years = {e.title: e.year for e in note.meta.release_order}
+            for variant in note.meta.title_variants:
+                films = [m.film for m in self.find_films(variant.title, kinds=("title",))]
+                films = [f for f in films if abs(f.year - years.get(variant.title, f.year)) <= 1]
+                for film in films:
+                    for alias in variant.variants:
+                        for key, kind in title_aliases(alias):
+                            entry = (film.id, "variant" if kind == "title" else kind)
+                            if entry not in self._film_keys[key]:
+                                self._film_keys[key].append(entry)
+
+    # -- films ---------------------------------------------------------------------------------------------
+
+    def has_title_key(self, key: str) -> bool:
+        """True when ``key`` (already normalised) names some film, episode or catalogue title."""
+        return key in self._film_keys or key in self._episodes_by_title or key in self._streaming_by_title
+
+    def find_films(
+        self, title: str, year: int | None = None, kinds: Iterable[AliasKind] = ("title", "variant", "subtitle")
+    ) -> list[FilmMatch]:
+        """Every film ``title`` can name (several films share titles), oldest first; ``year`` filters (+-1)."""
+        allowed = set(kinds)
+        seen: set[str] = set()
+        out: list[FilmMatch] = []
+        for film_id, kind in self._film_keys.get(normalize_title(title), ()):
+            film = self.films[film_id]
+            if kind in allowed and film_id not in seen and (year is None or abs(film.year - year) <= 1):
+                seen.add(film_id)
+                out.append(FilmMatch(film=film, kind=kind))
+        return sorted(out, key=lambda m: (m.film.year, m.film.id))
+
+    def year_of(self, title: str) -> list[Fact]:
+        """The release year of every film ``title`` names."""
+        return [_fact(m.film.title, "year", m.film.year, m.film) for m in self.find_films(title)]
+
+    def cast_of(self, title: str, year: int | None = None) -> list[Fact]:
+        """The (leading) cast listed for every film ``title`` names."""
+        return [_fact(m.film.title, "cast", m.film.cast, m.film) for m in self.find_films(title, year)]
+
+    def films_with(self, person: str) -> list[Film]:
+        """Films whose cast list names ``person``, oldest first."""
+        return sorted((self.films[i] for i in self._films_by_person.get(normalize_name(person), ())), key=_year)
+
+    def directors_of(self, title: str, year: int | None = None) -> list[Fact]:
+        """Directors of the films ``title`` names, from every source that has them (see module docstring)."""
+        facts: list[Fact] = []
+        for match in self.find_films(title, year):
+            film = match.film
+            lead = film.directed_by()
+            if lead is not None:
+                facts.append(_fact(film.title, "director", lead[0], film, quote=lead[1]))
+            for oscar in self.oscars_for_film(film.title, film.year):
+                if oscar.canonical_category.startswith("DIRECTING"):
+                    facts.append(_fact(film.title, "director", oscar.nominees or [oscar.name], oscar))
+        for row in self._streaming_by_title.get(normalize_title(title), ()):
+            if row.type == "Movie" and row.directors and (year is None or row.release_year == year):
+                facts.append(_fact(row.title, "director", row.directors, row))
+        return facts
+
+    # -- awards --------------------------------------------------------------------------------------------
+
+    def oscars_for_film(self, title: str, year: int | None = None) -> list[Oscar]:
+        """Oscar nominations of a film; ``year`` (the film year) keeps only nominations within a year of it."""
+        rows = self._oscars_by_title.get(normalize_title(title), ())
+        return [o for o in rows if year is None or abs(o.film_year - year) <= 1]
+
+    def oscars_for_person(self, name: str) -> list[Oscar]:
+        """Oscar nominations naming ``name`` as nominee."""
+        return list(self._oscars_by_person.get(normalize_name(name), ()))
+
+    def oscars_in(self, category: str, film_year: int) -> list[Oscar]:
+        """Nominations in a category (``"Best Picture"`` or a canonical name) for films of ``film_year``."""
+        out: list[Oscar] = []
+        for canonical in oscar_categories(category):
+            prefix = canonical.removesuffix("*")
+            names = [c for c in self._categories if c.startswith(prefix)] if canonical.endswith("*") else [canonical]
+            for name in names:
+                out.extend(self._oscars_by_category.get((name, film_year), ()))
+        return out
+
+    def oscar_winner(self, category: str, film_year: int) -> list[Oscar]:
+        """The winning nomination(s) of a category for films of ``film_year``."""
+        return [o for o in self.oscars_in(category, film_year) if o.winner]
+
+    def emmys_for(self, name: str) -> list[Emmy]:
+        """Emmy nominations of a programme (by title) or a person (by credit name)."""
+        return [
+            *self._emmys_by_nominee.get(normalize_title(name), ()),
+            *self._emmys_by_person.get(normalize_name(name), ()),
+        ]
+
+    # -- episodes ------------------------------------------------------------------------------------------
+
+    def series_slug(self, name: str) -> str | None:
+        """The episode-guide slug of a series name (``"The Office"`` -> ``"the-office-us"``), or None."""
+        return SERIES_NAMES.get(normalize_title(name))
+
+    def episode(self, series: str, season: int, number: int) -> Episode | None:
+        """An episode by series name or slug, season and episode number."""
+        slug = self.series_slug(series) or series
+        return self._episode_by_number.get((slug, season, number))
+
+    def episodes_titled(self, title: str, series: str | None = None) -> list[Episode]:
+        """Episodes with this title (in ``series`` when given)."""
+        slug = self.series_slug(series) if series else None
+        return [e for e in self._episodes_by_title.get(normalize_title(title), ()) if slug in (None, e.series_slug)]
+
+    def season_count(self, series: str) -> Fact | None:
+        """Number of seasons in the episode guide of ``series`` (cites its final episode), or None."""
+        slug = self.series_slug(series)
+        if slug is None or not self._seasons.get(slug):
+            return None
+        last = max(self._seasons[slug])
+        final = self._last_episode[slug]
+        return _fact(final.series, "season_count", last, final, quote=f"{final.quote()} (last season: {last})")
+
+    def streaming_titles(self, title: str) -> list[StreamingTitle]:
+        """Catalogue rows with this title (all services)."""
+        return list(self._streaming_by_title.get(normalize_title(title), ()))
+
+    def comic_characters(self, name: str) -> list[ComicCharacter]:
+        """Marvel/DC characters by full wiki name or by the name before the parenthesis (``"Thor"``)."""
+        return list(self._comics_by_name.get(normalize_name(name), ()))
+
+
+def oscar_categories(category: str) -> tuple[str, ...]:
+    """Canonical categories an everyday name means; ``"best cinematography"`` also covers split years (``*``)."""
+    key = " ".join(normalize_name(category).split())
+    if not key.startswith("best "):
+        key = "best " + key if f"best {key}" in OSCAR_CATEGORIES else key
+    found = OSCAR_CATEGORIES.get(key)
+    if found is None:
+        return (category.strip().upper(),)
+    return tuple(
+        c + "*" if c in {"CINEMATOGRAPHY", "ART DIRECTION", "COSTUME DESIGN", "DIRECTING"} else c for c in found
+    )
+
+
+def _shares_words(a: str, b: str) -> bool:
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) >= max(1, min(len(wa), len(wb)) // 2)
+
+
+def _year(film: Film) -> int:
+    return film.year
+
+
+def _fact(
+    subject: str,
+    attribute: str,
+    value: str | int | bool | list[str] | None,
+    record: Film | Oscar | Emmy | Episode | StreamingTitle,
+    quote: str | None = None,
+) -> Fact:
+    return Fact(subject=subject, attribute=attribute, value=value, record_id=record.id, evidence=record.evidence(quote))
+
+
+def _load_notes(notes_dir: Path | None) -> list[Any]:
+    """The franchise notes when ``agent.kb.notes`` exists (it is optional for the index)."""
+    try:
+        from agent.kb import notes as notes_module
+    except ImportError:  # the notes module is built separately; the index works without it
+        return []
+    loaded: list[Any] = notes_module.load_notes(notes_dir) if notes_dir else notes_module.load_notes()
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def default_index() -> FactIndex:
+    """The index over the committed data, loaded once per process."""
+    return FactIndex.load()
