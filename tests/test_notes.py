@@ -155,3 +155,94 @@ def test_every_cast_entry_is_in_the_films_cast_list(
                     problems.append(f"{note.meta.id}: {member.actor} ({member.character}) not in {title} cast")
     assert not problems, "\n".join(problems)
     assert checked > 300
+
+
+@pytest.fixture(scope="module")
+def tv_casts() -> dict[str, set[str]]:
+    """Normalized series title -> normalized cast names from the streaming catalogues' TV shows."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                if row["type"] == "TV Show" and row["cast"]:
+                    names = {normalize_title(re.sub(r"\(.*?\)", "", n)) for n in row["cast"].split(",")}
+                    table[normalize_title(row["title"])] |= names - {""}
+    return table
+
+
+@pytest.fixture(scope="module")
+def emmy_roles() -> dict[str, dict[str, set[str]]]:
+    """Normalized series title -> normalized actor -> roles named in Emmy acting nominations ("X, as Role")."""
+    table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    with (KB_SOURCES / "emmys" / "emmy_nominations.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            for part in row["staff"].split(";"):
+                actor, sep, role = part.partition(", as ")
+                if sep:
+                    table[normalize_title(row["nominee"])][normalize_title(actor)].add(normalize_title(role))
+    return table
+
+
+def _shares_a_name(character: str, roles: set[str]) -> bool:
+    words = {w for w in normalize_title(character).split() if len(w) > 3}
+    return any(words & set(role.split()) for role in roles)
+
+
+@needs_sources
+def test_tv_cast_matches_catalogues_and_emmy_roles(
+    notes: list[FranchiseNote], tv_casts: dict[str, set[str]], emmy_roles: dict[str, dict[str, set[str]]]
+) -> None:
+    """An actor must be in the series' catalogue cast (when one exists) or in its Emmy nominations, and an
+    actor the Emmys name with a role must be given a character that shares a name with that role."""
+    problems = []
+    checked = 0
+    for note in notes:
+        series = {e.title for e in note.meta.release_order if e.kind == "tv"}
+        for member in note.meta.cast:
+            for title in set(member.entries) & series:
+                catalogue = tv_casts.get(normalize_title(title), set())
+                roles = emmy_roles.get(normalize_title(title), {}).get(normalize_title(member.actor))
+                actor = normalize_title(member.actor)
+                if catalogue and actor not in catalogue and not roles:
+                    problems.append(f"{note.meta.id}: {member.actor} not in the {title} catalogue cast")
+                if roles and not _shares_a_name(member.character, roles):
+                    problems.append(f"{note.meta.id}: {member.actor} plays {roles} in {title} per the Emmys")
+                checked += bool(catalogue) or bool(roles)
+    assert not problems, "\n".join(problems)
+    assert checked > 40
+
+
+def _episode_rows(name: str) -> list[dict[str, str]]:
+    with (KB_SOURCES / "tv_episodes" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _episode_counts(title: str) -> tuple[int, int | None] | None:
+    """(seasons, episodes) from tv_episodes/ for the series it covers completely; None for the others."""
+    if title == "Game of Thrones":
+        rows = _episode_rows("game_of_thrones.csv")
+        return len({r["season"] for r in rows}), len(rows)
+    if title == "Friends":
+        # Double-length episodes are one row with two production codes; specials have none.
+        codes = [c for r in _episode_rows("friends.csv") for c in r["code"].split("\n") if c[:2].isdigit()]
+        return len({c[:2] for c in codes}), len(codes)
+    if title == "The Office":
+        # Hour-long episodes are one row, so the table gives no episode count.
+        return len({r["season"] for r in _episode_rows("the_office_us.csv")}), None
+    return None
+
+
+@needs_sources
+def test_season_and_episode_counts_match_the_episode_tables(notes: list[FranchiseNote]) -> None:
+    checked = 0
+    for note in notes:
+        for entry in note.meta.release_order:
+            counts = _episode_counts(entry.title) if entry.kind == "tv" else None
+            if counts is None:
+                continue
+            seasons, episodes = counts
+            assert entry.seasons == seasons, f"{note.meta.id}: {entry.title} has {seasons} seasons"
+            if episodes is not None:
+                assert entry.episodes == episodes, f"{note.meta.id}: {entry.title} has {episodes} episodes"
+            checked += 1
+    assert checked == 3

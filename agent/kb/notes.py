@@ -41,7 +41,17 @@ class ReleaseEntry(_Strict):
     year: int = Field(ge=1900, le=2030)
     kind: EntryKind
     end_year: int | None = Field(default=None, ge=1900, le=2030, description="Last season's year (tv).")
+    seasons: int | None = Field(default=None, ge=1, description="Seasons aired (tv), counted to end_year or 2023.")
+    episodes: int | None = Field(default=None, ge=1, description="Episodes aired (tv), same cut-off.")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _tv_fields(self) -> ReleaseEntry:
+        if self.kind != "tv" and (self.seasons or self.episodes or self.end_year):
+            raise ValueError(f"{self.title!r}: end_year, seasons and episodes are for kind 'tv' only")
+        if self.end_year is not None and self.end_year < self.year:
+            raise ValueError(f"{self.title!r}: end_year {self.end_year} is before year {self.year}")
+        return self
 
 
 class Phase(_Strict):
@@ -124,6 +134,8 @@ def normalize_title(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold().replace("&", " and ")
     folded = re.sub(r"[^0-9a-z]+", " ", folded).strip()
+    # Initials: "R.J. Mitte", "R. J. Mitte" and "RJ Mitte" all fold to "rj mitte".
+    folded = re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", folded)
     for article in _ARTICLES:
         if folded.startswith(article):
             folded = folded[len(article) :]
