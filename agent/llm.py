@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
+import httpx2
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
@@ -153,7 +154,10 @@ class LLM:
             "max_retries": 0,  # tenacity retries; the SDK's own would multiply them
         }
         self._client = openai.OpenAI(**client_args)
-        self._aclient = openai.AsyncOpenAI(**client_args)
+        # No keep-alive for async: a pooled connection belongs to one event loop, and callers may run several
+        # loops in turn (asyncio.run per batch); a fresh connection per request costs little next to a model call.
+        no_pool = httpx2.Limits(max_connections=64, max_keepalive_connections=0)
+        self._aclient = openai.AsyncOpenAI(**client_args, http_client=openai.DefaultAsyncHttpxClient(limits=no_pool))
         self._stats = CallStats()
         self._lock = threading.Lock()
         self._closed = False
@@ -225,7 +229,7 @@ class LLM:
             try:
                 completion = self._retry.run_sync(
                     lambda: self._send(call.messages, schema),
-                    on_attempt=self._count_request,
+                    on_attempt=call.count_request,
                     transient=self._transient,
                     retry_after=_retry_after,
                 )
@@ -250,7 +254,7 @@ class LLM:
             try:
                 completion = await self._retry.run_async(
                     lambda: self._asend(call.messages, schema),
-                    on_attempt=self._count_request,
+                    on_attempt=call.count_request,
                     transient=self._transient,
                     retry_after=_retry_after,
                 )
@@ -334,6 +338,11 @@ class LLM:
     def _failure(self, error: openai.OpenAIError) -> LLMError:
         """Turn an SDK error that survived the retries into the project's error, with what to do."""
         where = self.spec.base_url or "api.openai.com"
+        if isinstance(error, openai.APITimeoutError) and (self._server is None or self._server.running):
+            return LLMError(
+                f"{self.model_id} at {where}: no answer within {self._settings.llm_timeout_s:g} s per request; "
+                "raise AUDIT_LLM_TIMEOUT_S or check the server's load"
+            )
         if isinstance(error, openai.APIConnectionError):
             detail = self._server.failure_detail() if self._server is not None else None
             return ModelUnavailableError(
@@ -376,20 +385,25 @@ class LLM:
 
 
 class _Call(Generic[T]):
-    """The state of one structured call across its re-ask: messages, tokens, the last raw output."""
+    """One structured call across its retries and re-ask: messages, requests, tokens, the last raw output."""
 
     def __init__(self, llm: LLM, prompt: RenderedPrompt, schema: type[T], key: str, tag: str | None) -> None:
         self.llm, self.prompt, self.schema, self.key, self.tag = llm, prompt, schema, key, tag
         self.messages = [dict(m) for m in prompt.messages]
-        self.attempts = 0
+        self.answers = 0
+        self.requests = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.last_output: str | None = None
         self.last_error = ""
 
+    def count_request(self) -> None:
+        self.requests += 1
+        self.llm._count_request()
+
     def take(self, completion: Any) -> T | None:
         """Validate one completion; on failure prepare the re-ask and return None."""
-        self.attempts += 1
+        self.answers += 1
         usage = getattr(completion, "usage", None)
         self.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
         self.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
@@ -401,8 +415,8 @@ class _Call(Generic[T]):
         except ValidationError as e:
             truncated = getattr(choice, "finish_reason", None) == "length"
             self.last_error = ("the answer was cut off at the output token limit; " if truncated else "") + str(e)
-            logger.info("%s %s: invalid answer (attempt %d): %s", self.prompt.name, self.llm.model_id,
-                        self.attempts, self.last_error.splitlines()[0])  # fmt: skip
+            logger.info("%s %s: invalid answer %d: %s", self.prompt.name, self.llm.model_id, self.answers,
+                        self.last_error.splitlines()[0])  # fmt: skip
             self.messages += [
                 {"role": "assistant", "content": raw or ""},
                 {"role": "user", "content": REASK.format(error=self.last_error)},
@@ -410,7 +424,7 @@ class _Call(Generic[T]):
             return None
 
     def gave_up(self) -> bool:
-        return self.attempts >= 2  # the first answer plus one re-ask
+        return self.answers >= 2  # the first answer plus one re-ask
 
     def succeeded(self, value: T, started: float) -> T:
         output = value.model_dump_json()
@@ -421,13 +435,16 @@ class _Call(Generic[T]):
         return value
 
     def failed(self, error: LLMError | None, started: float) -> LLMError:
+        """The error to raise (logged), carrying the number of requests and the last raw output."""
         if error is None:
+            first = self.last_error.splitlines()[0] if self.last_error else "no output"
             error = LLMError(
                 f"{self.llm.model_id}: the answer to prompt {self.prompt.name} {self.prompt.version} did not "
-                f"validate as {self.schema.__name__} after {self.attempts} attempts: "
-                f"{self.last_error.splitlines()[0] if self.last_error else 'no output'}",
+                f"validate as {self.schema.__name__} after {self.answers} answers (one re-ask): {first}"
             )
-        error.attempts = max(self.attempts, 1)
+        else:
+            error.args = (f"{error.args[0]} [{self.requests} request(s)]",)
+        error.attempts = self.requests
         error.last_output = self.last_output
         self._log(self.last_output, str(error), started)
         return error
@@ -438,7 +455,7 @@ class _Call(Generic[T]):
         self.llm._cache.log_call(
             run_id=self.llm.run_id, model=self.llm.model_id, prompt_name=self.prompt.name,
             prompt_version=self.prompt.version, input_hash=self.key, tag=self.tag, cache_hit=False,
-            attempts=self.attempts, prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
+            attempts=self.requests, prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
             cost_usd=cost, latency_s=seconds, output=output, error=error,
         )  # fmt: skip
 

@@ -17,6 +17,7 @@ and when this process dies.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import atexit
 import ctypes
 import hashlib
@@ -225,6 +226,31 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def _popen(command: Sequence[str], log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("ab") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+
+
+_launcher: concurrent.futures.ThreadPoolExecutor | None = None
+_launcher_lock = threading.Lock()
+
+
+def _spawn(command: Sequence[str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start the child from a thread that lives as long as the process.
+
+    PR_SET_PDEATHSIG fires when the *thread* that forked exits, so a server started from a short-lived worker
+    (``asyncio.to_thread``, a batch thread pool) would die with that thread; the main thread or one long-lived
+    launcher thread does not have that problem.
+    """
+    global _launcher
+    if threading.current_thread() is threading.main_thread():
+        return _popen(command, log_path)
+    with _launcher_lock:
+        if _launcher is None:
+            _launcher = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-model")
+    return _launcher.submit(_popen, command, log_path).result()
+
+
 class LocalServer:
     """``python -m llama_cpp.server`` as a child process on 127.0.0.1, started once, stopped on exit."""
 
@@ -272,10 +298,7 @@ class LocalServer:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             started = time.monotonic()
             logger.info("starting the local model server on port %d (log: %s)", self.port, self.log_path)
-            with self.log_path.open("ab") as log:
-                self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-                    self._command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
-                )
+            self._process = _spawn(self._command, self.log_path)
             atexit.register(self.stop)
             self._wait_ready(started)
             logger.info("local model server ready in %.1f s", time.monotonic() - started)

@@ -1,7 +1,8 @@
 """Versioned prompt templates: ``prompts/<name>/v<N>.yaml``, rendered with ``string.Template``.
 
 A template file has exactly the keys ``name``, ``version``, ``description``, ``system`` and ``user``; ``system`` and
-``user`` use ``$var`` / ``${var}`` placeholders. Rendering fails on a missing variable *and* on an unused one, so a
+``user`` use ``$var`` / ``${var}`` placeholders; ``version`` is the file's number as a string (``"1"`` for
+``v1.yaml``; ``"v1"`` is accepted too). Rendering fails on a missing variable *and* on an unused one, so a
 renamed placeholder can never silently send a blank to the model. A released version is never edited: add ``v2``.
 """
 
@@ -40,7 +41,7 @@ class _PromptFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    version: str = Field(pattern=r"^v[1-9][0-9]*$")
+    version: str = Field(pattern=r"^v?[1-9][0-9]*$")
     description: str = Field(min_length=1)
     system: str = Field(min_length=1)
     user: str = Field(min_length=1)
@@ -51,7 +52,7 @@ class PromptTemplate:
 
     def __init__(self, spec: _PromptFile, path: Path) -> None:
         self.name = spec.name
-        self.version = spec.version
+        self.version = spec.version.removeprefix("v")
         self.description = spec.description
         self.path = path
         self._system = string.Template(spec.system)
@@ -100,16 +101,16 @@ class PromptTemplate:
 
 
 def prompt_versions(name: str, *, prompts_dir: Path | None = None) -> list[str]:
-    """The versions of a prompt on disk, oldest first (``["v1", "v2", ...]``)."""
+    """The versions of a prompt on disk, oldest first (``["1", "2", ...]``)."""
     folder = (prompts_dir or DEFAULT_PROMPTS_DIR) / name
     if not folder.is_dir():
         return []
     numbers = sorted(int(m["n"]) for p in folder.iterdir() if (m := _VERSION_FILE.match(p.name)))
-    return [f"v{n}" for n in numbers]
+    return [str(n) for n in numbers]
 
 
 def load_prompt(name: str, version: str | None = None, *, prompts_dir: Path | None = None) -> PromptTemplate:
-    """Load ``prompts/<name>/<version>.yaml``; the latest version when ``version`` is None.
+    """Load ``prompts/<name>/v<version>.yaml``; the latest version when ``version`` is None (``"2"`` or ``"v2"``).
 
     Raises:
         PromptError: no such prompt/version, unreadable YAML, wrong keys, or a name/version that does not match
@@ -119,10 +120,10 @@ def load_prompt(name: str, version: str | None = None, *, prompts_dir: Path | No
     versions = prompt_versions(name, prompts_dir=base)
     if not versions:
         raise PromptError(f"no prompt {name!r}: expected files like {base / name / 'v1.yaml'}")
-    chosen = version or versions[-1]
+    chosen = (version or versions[-1]).removeprefix("v")
     if chosen not in versions:
         raise PromptError(f"prompt {name!r} has no version {chosen!r} in {base / name}; it has {', '.join(versions)}")
-    path = base / name / f"{chosen}.yaml"
+    path = base / name / f"v{chosen}.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
@@ -135,9 +136,10 @@ def load_prompt(name: str, version: str | None = None, *, prompts_dir: Path | No
         first = e.errors()[0]
         where = ".".join(map(str, first["loc"])) or "(top level)"
         raise PromptError(f"{path}: key {where}: {first['msg']}") from e
-    if spec.name != name or spec.version != chosen:
+    declared = spec.version.removeprefix("v")
+    if spec.name != name or declared != chosen:
         raise PromptError(
-            f"{path}: declares {spec.name} {spec.version} but lives at {name}/{chosen}.yaml; make them agree"
+            f"{path}: declares {spec.name} version {declared} but lives at {name}/v{chosen}.yaml; make them agree"
         )
     logger.debug("loaded prompt %s %s from %s", spec.name, spec.version, path)
     return PromptTemplate(spec, path)

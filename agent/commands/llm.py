@@ -64,7 +64,7 @@ def _ping(args: argparse.Namespace, settings: Settings) -> int:
     source = "cache hit, 0 model calls" if stats.cache_hits else f"{stats.calls} model call(s)"
     print(reply.model_dump_json())
     print(
-        f"model {llm.model_id} | prompt ping {prompt.version} | {source} | {stats.seconds:.2f} s | "
+        f"model {llm.model_id} | prompt ping v{prompt.version} | {source} | {stats.seconds:.2f} s | "
         f"tokens {stats.prompt_tokens}+{stats.completion_tokens} | ${stats.cost_usd:.6f} | run {run_id}",
         file=sys.stderr,
     )
