@@ -67,6 +67,12 @@ YEAR_FROM_ELSEWHERE: dict[tuple[str, str], str] = {
 }
 
 
+# Series title in a note -> the other names the catalogues and the Emmy table file it under.
+TV_TITLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "Star Trek: The Original Series": ("Star Trek Original (Remastered)", "Star Trek"),
+}
+
+
 @pytest.fixture(scope="module")
 def notes() -> list[FranchiseNote]:
     return load_notes()
@@ -200,9 +206,10 @@ def test_tv_cast_matches_catalogues_and_emmy_roles(
         series = {e.title for e in note.meta.release_order if e.kind == "tv"}
         for member in note.meta.cast:
             for title in set(member.entries) & series:
-                catalogue = tv_casts.get(normalize_title(title), set())
-                roles = emmy_roles.get(normalize_title(title), {}).get(normalize_title(member.actor))
+                names = [normalize_title(t) for t in (title, *TV_TITLE_ALIASES.get(title, ()))]
                 actor = normalize_title(member.actor)
+                catalogue = set().union(*(tv_casts.get(n, set()) for n in names))
+                roles = set().union(*(emmy_roles.get(n, {}).get(actor, set()) for n in names))
                 if catalogue and actor not in catalogue and not roles:
                     problems.append(f"{note.meta.id}: {member.actor} not in the {title} catalogue cast")
                 if roles and not _shares_a_name(member.character, roles):
@@ -246,3 +253,37 @@ def test_season_and_episode_counts_match_the_episode_tables(notes: list[Franchis
                 assert entry.episodes == episodes, f"{note.meta.id}: {entry.title} has {episodes} episodes"
             checked += 1
     assert checked == 3
+
+
+@pytest.fixture(scope="module")
+def catalogue_seasons() -> dict[str, set[int]]:
+    """Normalized series title -> season counts ("7 Seasons") in the 2021 streaming catalogues."""
+    table: dict[str, set[int]] = defaultdict(set)
+    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                match = re.fullmatch(r"(\d+) Seasons?", row["duration"].strip())
+                if row["type"] == "TV Show" and match:
+                    table[normalize_title(row["title"])].add(int(match.group(1)))
+    return table
+
+
+@needs_sources
+def test_finished_series_season_counts_match_the_catalogues(
+    notes: list[FranchiseNote], catalogue_seasons: dict[str, set[int]]
+) -> None:
+    """A series that ended before the 2021 catalogues has the season count they list (the largest listing)."""
+    problems = []
+    checked = 0
+    for note in notes:
+        for entry in note.meta.release_order:
+            if entry.kind != "tv" or entry.end_year is None or entry.end_year >= 2021:
+                continue
+            names = [normalize_title(t) for t in (entry.title, *TV_TITLE_ALIASES.get(entry.title, ()))]
+            listed = set().union(*(catalogue_seasons.get(n, set()) for n in names))
+            if listed:
+                checked += 1
+                if entry.seasons != max(listed):
+                    problems.append(f"{note.meta.id}: {entry.title} seasons {entry.seasons}, catalogues {listed}")
+    assert not problems, "\n".join(problems)
+    assert checked >= 5
