@@ -19,7 +19,6 @@ from typing import Any, BinaryIO
 from agent.errors import InputError
 from agent.models import Evaluation
 from agent.validate import (
-    LINE,
     RAW_PREVIEW_CHARS,
     Outcome,
     Problem,
@@ -27,6 +26,7 @@ from agent.validate import (
     Validator,
     iter_raw_lines,
 )
+from agent.validate_reasons import LINE
 
 CSV_COLUMNS: dict[str, str] = {
     "evaluation_id": "evaluation_id",
