@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from agent.errors import InputError
 from agent.models import Evaluation
@@ -151,3 +154,18 @@ def test_empty_csv_and_header_only_give_zero_records(tmp_path: Path, body: bytes
 def test_issues_cell_round_trips_side_b(tmp_path: Path) -> None:
     cell = evaluation_to_row(GOOD[2])["issues"]
     assert [i["response"] for i in json.loads(cell)] == ["b", "b"]
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(garbage=st.lists(st.binary(max_size=80).map(lambda b: b.replace(b"\n", b" ")), max_size=8))
+def test_random_garbage_rows_never_escape(tmp_path_factory: pytest.TempPathFactory, garbage: list[bytes]) -> None:
+    lines = csv_bytes([row(0), row(1), row(2)]).splitlines()
+    body = lines[:2] + garbage + lines[2:]  # header, a good row, garbage, two good rows
+    path = tmp_path_factory.mktemp("csvgarbage") / "g.csv"
+    path.write_bytes(b"\n".join(body) + b"\n")
+    result = validate_file(path)
+    c = result.counts
+    assert c.read == c.valid + c.rejected == len(result.records) + len(result.rejects)
+    assert result.records and result.records[0].line == 2  # rows before the garbage always survive
+    assert c.read + c.blank <= len(body) - 1
+    assert all(r.reason and len(r.raw) <= 500 for r in result.rejects)
