@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,6 +240,8 @@ async def run_batch(
     out_dir: Path,
     options: RunOptions | None = None,
     tally: Tally | None = None,
+    *,
+    lock: bool = True,
 ) -> BatchOutcome:
     """Audit every record that has no current report in ``out_dir``; see the module docstring.
 
@@ -249,6 +251,7 @@ async def run_batch(
         out_dir: the run folder; created if missing.
         options: concurrency, retry and cost bounds.
         tally: live counts, updated as evaluations finish (pass one to read it after an interruption).
+        lock: take the folder lock; False when the caller already holds it (see :func:`folder_lock`).
 
     Returns:
         The outcome for ``records``; the folder's files are compacted (one line per evaluation) on return.
@@ -257,7 +260,7 @@ async def run_batch(
     tally = tally if tally is not None else Tally()
     if options.concurrency < 1:
         raise ConfigError(f"--concurrency {options.concurrency}: must be at least 1")
-    with folder_lock(out_dir):
+    with folder_lock(out_dir) if lock else nullcontext():
         state = load_state(out_dir, repair=True)
         save_inputs(out_dir, state, records)
         todo, tally.resumed = plan(records, state, retry_failed=options.retry_failed)

@@ -203,7 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     auditor = RuleAuditor(delay=args.delay, seed=random.SystemRandom().randrange(1 << 30))
     options = RunOptions(concurrency=args.concurrency, progress=False)
-    summary, files = execute(args.batch, args.out, auditor, Settings(), options, Scope(), None)
+    try:
+        summary, files = execute(args.batch, args.out, auditor, Settings(), options, Scope(), None)
+    except KeyboardInterrupt:
+        return 130
     print_outcome(summary, files)
     return 0
 

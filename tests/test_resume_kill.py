@@ -95,3 +95,23 @@ def test_sigkill_at_random_points_then_resume_equals_a_clean_run(tmp_path: Path)
     assert len(ids) == len(set(ids)) == N  # nothing duplicated, nothing lost
     assert (out / "failed.jsonl").read_text() == ""
     assert (out / "report.html").stat().st_size > 0
+
+
+def test_ctrl_c_saves_what_finished_and_the_same_command_continues(tmp_path: Path) -> None:
+    batch = write_batch(tmp_path / "batch.jsonl", [evaluation_record(i) for i in range(1, N + 1)])
+    out = tmp_path / "out"
+    proc = subprocess.Popen(child(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while reports_on_disk(out) < 10 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["stopped"] == "interrupted"
+    assert 10 <= summary["audited"] < N and summary["pending"] == N - summary["audited"]
+    assert summary["read"] == summary["audited"] + summary["rejected"] + summary["failed"] + summary["pending"]
+    assert (out / "report.html").exists()  # the partial report is there to read
+    done = summary["audited"]
+    assert run_to_end(batch, out).returncode == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["stopped"], summary["audited"], summary["resumed"]) == ("complete", N, done)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.pipeline import Auditor, RunOptions, Tally, parse_shard, run_batch, shard_of
+from agent.pipeline import Auditor, RunOptions, Tally, folder_lock, parse_shard, run_batch, shard_of
 from agent.report import ReportFiles, build_report
 from agent.results import REJECTS, BatchCounts, RunSummary, load_state, save_summary, write_jsonl
 from agent.settings import Settings
@@ -88,18 +88,17 @@ def execute(
     """Validate, audit, summarise and write the report; on Ctrl-C the summary and report still get written."""
     started = datetime.now(UTC)
     records, rejects = read_batch(batch, settings, scope)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_jsonl(out_dir / REJECTS, rejects)
-    tally = Tally()
-    try:
-        counts = asyncio.run(run_batch(records, auditor, out_dir, options, tally)).counts
-    except KeyboardInterrupt:
-        tally.stopped = "interrupted"
-        _finish(
-            batch, out_dir, scope, model, started, BatchCounts.of(records, load_state(out_dir)), tally, len(rejects)
-        )
-        raise
-    return _finish(batch, out_dir, scope, model, started, counts, tally, len(rejects))
+    with folder_lock(out_dir):
+        write_jsonl(out_dir / REJECTS, rejects)
+        tally = Tally()
+        try:
+            counts = asyncio.run(run_batch(records, auditor, out_dir, options, tally, lock=False)).counts
+        except KeyboardInterrupt:
+            tally.stopped = "interrupted"
+            counts = BatchCounts.of(records, load_state(out_dir))
+            _finish(batch, out_dir, scope, model, started, counts, tally, len(rejects))
+            raise
+        return _finish(batch, out_dir, scope, model, started, counts, tally, len(rejects))
 
 
 def _finish(
