@@ -358,6 +358,8 @@ class ValidationStream:
         return self.validator.counts
 
     def __iter__(self) -> Iterator[Outcome]:
+        if self._stream.closed:
+            raise InputError(f"{self.path}: this stream was already read; open a new ValidationStream")
         try:
             with self._stream:
                 if self.format == "csv":

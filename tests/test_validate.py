@@ -98,6 +98,8 @@ def test_stream_yields_in_line_order_and_keeps_counts(tmp_path: Path) -> None:
     for outcome in stream:
         seen.append((type(outcome).__name__, outcome.line, stream.counts.read))
     assert seen == [("ValidRecord", 1, 1), ("Reject", 2, 2), ("ValidRecord", 3, 3)]
+    with pytest.raises(InputError, match="already read"):
+        list(stream)
 
 
 # ---------------------------------------------------------------------------------------------------------------
