@@ -91,22 +91,27 @@ class RuleAuditor:
         return self.report(evaluation)
 
     def report(self, evaluation: Evaluation) -> AuditReport:
-        text = evaluation.response.text
         claims, flags = [], []
-        start = text.find(PLANTED)
-        flagged_quotes = {issue.quote for issue in evaluation.issues}
-        if start >= 0:
+        planted = False
+        for side in ("a", "b") if evaluation.response_b is not None else ("a",):
+            text = evaluation.response_for(side).text
+            start = text.find(PLANTED)
+            if start < 0:
+                continue
+            planted = True
+            span = (start, start + len(PLANTED))
             claims.append(
                 Claim(
                     text=PLANTED,
                     status="contradicted",
                     evidence=[EVIDENCE],
-                    span=(start, start + len(PLANTED)),
+                    response=side,
+                    span=span,
                     correction="2001",
                     kind="year",
                 )
             )
-            if PLANTED not in flagged_quotes:
+            if not any(i.quote == PLANTED and i.response == side for i in evaluation.issues):
                 flags.append(
                     Flag(
                         type="missed_error",
@@ -115,6 +120,7 @@ class RuleAuditor:
                         evidence=[EVIDENCE],
                     )
                 )
+        flagged_quotes = {issue.quote for issue in evaluation.issues}
         if "directed by Jane Doe" in flagged_quotes:
             flags.append(
                 Flag(
@@ -130,18 +136,15 @@ class RuleAuditor:
             flags.append(Flag(type="weak_comment", severity="low", message="The comment is generic praise."))
         digest = int(hashlib.sha256(evaluation.evaluation_id.encode()).hexdigest()[:4], 16)
         ratings = []
-        for dim, given in evaluation.ratings.items():
-            score = 2 if (dim == "factual_accuracy" and start >= 0) else given
-            ratings.append(AgentRating(dimension=dim, score=score, rationale=f"{dim}: rule-based score {score}."))
-            if abs(score - given) >= 2:
-                flags.append(
-                    Flag(
-                        type="rating_misaligned",
-                        dimension=dim,
-                        severity="medium",
-                        message=f"{dim}: contributor {given}, agent {score}.",
-                    )
-                )
+        sides = [("a", evaluation.ratings)] + ([("b", evaluation.ratings_b)] if evaluation.ratings_b else [])
+        for side, given_ratings in sides:
+            for dim, given in given_ratings.items():
+                score = 2 if (dim == "factual_accuracy" and planted) else given
+                rationale = f"{dim}: rule-based score {score}."
+                ratings.append(AgentRating(dimension=dim, score=score, rationale=rationale, response=side))
+                if abs(score - given) >= 2:
+                    message = f"{dim} ({side}): contributor {given}, agent {score}."
+                    flags.append(Flag(type="rating_misaligned", dimension=dim, severity="medium", message=message))
         worst = max((2 if f.severity == "high" else 1 if f.severity == "medium" else 0 for f in flags), default=0)
         return AuditReport(
             evaluation_id=evaluation.evaluation_id,

@@ -18,7 +18,7 @@ from agent.pipeline import RunOptions
 from agent.report.html import find_span, highlight
 from agent.results import load_state, read_jsonl
 from agent.settings import Settings
-from tests.fixtures_pipeline import PLANTED, RuleAuditor, evaluation_record, write_batch
+from tests.fixtures_pipeline import DIMENSIONS, PLANTED, RuleAuditor, evaluation_record, write_batch
 
 INJECTED = '<script>alert("pwned")</script>'
 
@@ -69,6 +69,15 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hostile["task"]["prompt"] = '=cmd|" /C calc"!A0 tell me about <b>Example Film 99</b>'
     hostile["issues"] = [{"type": "other", "quote": INJECTED, "severity": "minor", "note": "<img src=x onerror=1>"}]
     records.append(hostile)
+    sxs = evaluation_record(98, contributor="c-107")
+    sxs.update(
+        project="entertainment_sxs",
+        response_b={"text": f"Example Film 98 was {PLANTED}, directed by Jane Doe.", "model": "model-b"},
+        preference="a",
+        ratings_b={d: 4 for d in sxs["ratings"]},
+        issues=[{"type": "factual_error", "quote": "directed by Jane Doe", "severity": "minor", "response": "b"}],
+    )
+    records.append(sxs)
     batch = write_batch(tmp / "batch.jsonl", records)
     out = tmp / "out"
     execute(batch, out, RuleAuditor(), Settings(), RunOptions(progress=False), Scope(), None)
@@ -89,7 +98,7 @@ def reports(run_dir: Path) -> list[AuditReport]:
 
 
 def test_every_evaluation_and_every_flag_is_in_the_page(page: Page, reports: list[AuditReport]) -> None:
-    assert len(reports) == 25
+    assert len(reports) == 26
     for report in reports:
         article = page.articles[f"ev-{report.evaluation_id}"]
         assert article["data-verdict"] == report.verdict
@@ -202,3 +211,14 @@ def test_highlight_merges_overlaps_and_escapes() -> None:
 def test_find_span_tolerates_whitespace_differences() -> None:
     assert find_span("one  two\nthree", "two three") == (5, 14)
     assert find_span("abc", "zzz") is None
+
+
+def test_side_by_side_shows_both_responses_and_both_rating_sets(run_dir: Path) -> None:
+    source = (run_dir / "report.html").read_text(encoding="utf-8")
+    article = source[source.index('id="ev-ev-00098"') :]
+    article = article[: article.index("</article>")]
+    assert "Response A" in article and "Response B" in article and "model-b" in article
+    assert f'<mark class="x" title="agent: contradicted; evidence says: 2001">{PLANTED}</mark>' in article
+    assert '<mark class="c" title="contributor: factual_error (minor)">directed by Jane Doe</mark>' in article
+    assert all(f"<tr><td>B</td><td>{d}</td><td>4</td>" in article for d in DIMENSIONS)
+    assert "preference: <b>a</b>" in article

@@ -4,7 +4,7 @@ Validates the batch first (rejects go to DIR/rejects.jsonl), audits the valid ev
 each report to DIR/reports.jsonl as it finishes, and writes the review queue, contributor performance and
 report.html. Run the same command again after a crash, Ctrl-C or kill -9: finished evaluations are not audited
 again; a record whose content changed is. Exit code 0 when every valid evaluation has a report, 1 when some failed
-(see DIR/failed.jsonl; rerun with --retry-failed) or are pending (interrupted, or --max-cost reached).
+(see DIR/failed.jsonl; rerun with --retry-failed), are pending (--max-cost reached), or none was valid.
 """
 
 from __future__ import annotations
@@ -191,4 +191,8 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         if callable(close):
             close()
     print_outcome(summary, files)
+    if summary.audited == 0 and summary.pending == 0:
+        what = "no lines" if summary.read == 0 else f"only rejects (see {args.out / REJECTS})"
+        print(f"audit: error: {args.batch}: {what}; nothing to audit", file=sys.stderr)
+        return 1
     return 0 if summary.failed == 0 and summary.pending == 0 else 1
