@@ -1,0 +1,297 @@
+"""The audit of one contributor evaluation: the stages wired together, data flowing one way.
+
+    evaluation -> exact checks (rules, constraints, fact index) -> model claims (retrieval + one call)
+               -> ratings (evidence caps + one judge call per response) -> comment quality
+               -> compare (pure) -> feedback draft -> AuditReport
+
+``build_auditor`` picks the stages: ``--no-llm`` runs the exact checks only and says in the report which checks
+did not run. Ablations (for ``audit eval``) switch stages off one at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agent import __version__, claims, judge
+from agent.comment import assess_comment
+from agent.compare import AgentFindings, CompletenessFinding, compare
+from agent.constraints import check_constraints
+from agent.errors import AuditError, ConfigError
+from agent.factcheck import check_claims
+from agent.feedback import VERSION as FEEDBACK_VERSION
+from agent.feedback import draft_feedback
+from agent.guidelines import Guidelines, load_guidelines
+from agent.kb.facts import FactIndex, default_index
+from agent.llm import LLM, open_llm
+from agent.models import AgentRating, AuditReport, Claim, ConstraintCheck, Evaluation, Provenance, ResponseSide
+from agent.prompts import load_prompt
+from agent.rules import apply_rules
+from agent.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Ablation = Literal["exact", "model-only", "retrieval-model", "full"]
+ABLATIONS: tuple[Ablation, ...] = ("exact", "model-only", "retrieval-model", "full")
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Which stages run."""
+
+    exact: bool
+    model: bool
+    retrieval: bool
+
+    @classmethod
+    def for_ablation(cls, ablation: Ablation) -> Stages:
+        return {
+            "exact": cls(exact=True, model=False, retrieval=False),
+            "model-only": cls(exact=False, model=True, retrieval=False),
+            "retrieval-model": cls(exact=False, model=True, retrieval=True),
+            "full": cls(exact=True, model=True, retrieval=True),
+        }[ablation]
+
+
+@dataclass
+class _Usage:
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    tags: list[str] = field(default_factory=list)
+
+
+def input_hash(evaluation: Evaluation) -> str:
+    """sha256 of the evaluation's canonical JSON (the same record always hashes the same)."""
+    blob = json.dumps(evaluation.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Auditor:
+    """Audits evaluations one at a time; safe to call concurrently from one event loop."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        llm: LLM | None = None,
+        facts: FactIndex | None = None,
+        retriever: claims.EvidenceSource | None = None,
+        ablation: Ablation = "full",
+        kb_version: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.llm = llm
+        self.facts = facts
+        self.retriever = retriever
+        self.ablation = ablation
+        self.stages = Stages.for_ablation(ablation)
+        if llm is None:
+            self.stages = Stages(exact=True, model=False, retrieval=False)
+        self.kb_version = kb_version
+
+    @property
+    def model_id(self) -> str | None:
+        return self.llm.model_id if self.llm is not None and self.stages.model else None
+
+    def close(self) -> None:
+        if self.llm is not None:
+            self.llm.close()
+
+    def _guidelines(self, project: str) -> Guidelines:
+        return load_guidelines(project, self.settings.guidelines_dir)
+
+    async def audit(self, evaluation: Evaluation) -> AuditReport:
+        """The second opinion on one evaluation. Raises the project's errors (LLMError, ...) on failure."""
+        started = time.monotonic()
+        g = self._guidelines(evaluation.project)
+        sides: list[ResponseSide] = ["a", "b"] if evaluation.response_b is not None else ["a"]
+        skipped: list[str] = []
+        truncated: list[str] = []
+        texts = {side: self._bounded(evaluation, side, truncated) for side in sides}
+
+        constraints: list[ConstraintCheck] = check_constraints(evaluation) if self.stages.exact else []
+        found: list[Claim] = []
+        if self.stages.exact and self.facts is not None:
+            for side in sides:
+                found += check_claims(texts[side], self.facts, prompt=evaluation.task.prompt, response=side)
+        elif self.stages.exact:
+            skipped.append("fact-index checks: the fact index is not loaded")
+        found = self._cap_claims(found, truncated)
+
+        usage = _Usage()
+        model_ratings: dict[ResponseSide, list[AgentRating]] = {side: [] for side in sides}
+        missing: dict[ResponseSide, list[str]] = {side: [] for side in sides}
+        if self.stages.model and self.llm is not None:
+            found += await self._model_claims(evaluation, texts, found, usage, truncated)
+            for side in sides:
+                if self._over_budget(usage):
+                    truncated.append(f"token budget {self.settings.max_tokens_per_evaluation} reached: judge skipped")
+                    break
+                tag = self._tag(evaluation, f"judge-{side}", usage)
+                model_ratings[side], missing[side] = await judge.judge_with_model(
+                    self.llm, g, evaluation.task.prompt, texts[side], found, constraints, side=side, tag=tag
+                )
+        else:
+            why = "--no-llm" if self.llm is None else f"ablation {self.ablation}"
+            skipped += [
+                f"model claim verification ({why})",
+                f"model ratings ({why}): only evidence-based ratings given",
+                f"completeness and unmeasurable constraints ({why})",
+            ]
+        if not self.stages.exact:
+            skipped.append(f"exact checks (ablation {self.ablation})")
+
+        ratings: list[AgentRating] = []
+        for side in sides:
+            caps = judge.evidence_ratings(g, found, constraints, missing[side], side=side)
+            ratings += judge.merge_ratings(g, model_ratings[side], caps)
+
+        findings = AgentFindings(
+            claims=found,
+            constraints=constraints,
+            agent_ratings=ratings,
+            comment_assessment=assess_comment(evaluation, g),
+            rule_flags=apply_rules(evaluation, g),
+            completeness=[
+                CompletenessFinding(item=m, response=side, evidence="the judge model found it unanswered")
+                for side in sides
+                for m in missing[side]
+            ],
+        )
+        outcome = compare(evaluation, findings, g)
+        self._collect_usage(usage)
+        return AuditReport(
+            evaluation_id=evaluation.evaluation_id,
+            contributor_id=evaluation.contributor_id,
+            project=evaluation.project,
+            verdict=outcome.verdict,
+            priority=outcome.priority,
+            flags=outcome.flags,
+            agent_ratings=ratings,
+            claims=found,
+            constraints=constraints,
+            comment_assessment=findings.comment_assessment,
+            feedback=draft_feedback(evaluation.evaluation_id, outcome.flags, g),
+            provenance=Provenance(
+                agent_version=__version__,
+                model=self.model_id,
+                prompt_versions=self._prompt_versions(),
+                kb_version=self.kb_version,
+                guidelines_version=f"{g.project}@{g.version}",
+                input_hash=input_hash(evaluation),
+                llm_calls=usage.calls,
+                cache_hits=usage.cache_hits,
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+                cost_usd=round(usage.cost_usd, 6),
+                seconds=round(time.monotonic() - started, 3),
+                checks_skipped=skipped,
+                truncated=truncated,
+            ),
+        )
+
+    # -- stages ---------------------------------------------------------------------------------------------
+
+    async def _model_claims(
+        self,
+        evaluation: Evaluation,
+        texts: dict[ResponseSide, str],
+        settled: list[Claim],
+        usage: _Usage,
+        truncated: list[str],
+    ) -> list[Claim]:
+        assert self.llm is not None
+        sentences = [s for side, text in texts.items() for s in claims.split_sentences(text, side)]
+        todo = claims.unsettled(sentences, settled)
+        limit = self.settings.max_claims_per_response * len(texts)
+        if len(todo) > limit:
+            truncated.append(f"{len(todo)} sentences to verify; only the first {limit} were sent to the model")
+            todo = todo[:limit]
+        retriever = self.retriever if self.stages.retrieval else None
+        return await claims.verify_with_model(
+            self.llm,
+            evaluation.task.prompt,
+            todo,
+            retriever,
+            per_sentence=2,
+            max_evidence=self.settings.max_evidence_per_claim * 2,
+            allow_memory=retriever is None,
+            tag=self._tag(evaluation, "verify", usage),
+        )
+
+    def _bounded(self, evaluation: Evaluation, side: ResponseSide, truncated: list[str]) -> str:
+        text = evaluation.response_for(side).text
+        limit = self.settings.max_response_chars
+        if len(text) > limit:
+            truncated.append(f"response {side} is {len(text)} characters; checked the first {limit}")
+            return text[:limit]
+        return text
+
+    def _cap_claims(self, found: list[Claim], truncated: list[str]) -> list[Claim]:
+        limit = self.settings.max_claims_per_response * 2
+        if len(found) > limit:
+            truncated.append(f"{len(found)} exact claims; kept the first {limit}")
+            return found[:limit]
+        return found
+
+    def _tag(self, evaluation: Evaluation, stage: str, usage: _Usage) -> str:
+        tag = f"{evaluation.evaluation_id}/{stage}"
+        usage.tags.append(tag)
+        return tag
+
+    def _over_budget(self, usage: _Usage) -> bool:
+        self._collect_usage(usage)
+        return usage.prompt_tokens + usage.completion_tokens >= self.settings.max_tokens_per_evaluation
+
+    def _collect_usage(self, usage: _Usage) -> None:
+        """Per-evaluation totals from the call log (exact under concurrency: rows are tagged per evaluation)."""
+        if self.llm is None:
+            return
+        usage.calls = usage.cache_hits = usage.prompt_tokens = usage.completion_tokens = 0
+        usage.cost_usd = 0.0
+        for tag in usage.tags:
+            for row in self.llm.cache.calls(tag=tag, run_id=self.llm.run_id, limit=20):
+                if row.cache_hit:
+                    usage.cache_hits += 1
+                else:
+                    usage.calls += 1
+                    usage.prompt_tokens += row.prompt_tokens
+                    usage.completion_tokens += row.completion_tokens
+                    usage.cost_usd += row.cost_usd
+
+    def _prompt_versions(self) -> dict[str, str]:
+        versions = {"feedback": FEEDBACK_VERSION}
+        if self.stages.model:
+            for name in (claims.PROMPT_NAME, judge.PROMPT_NAME):
+                versions[name] = load_prompt(name).version
+        return versions
+
+
+def build_auditor(
+    settings: Settings, *, use_llm: bool, model: str | None = None, ablation: Ablation = "full"
+) -> Auditor:
+    """An Auditor with the stages asked for. The model (and local server) is opened only when used."""
+    if ablation not in ABLATIONS:
+        raise ConfigError(f"unknown ablation {ablation!r}; choose one of {', '.join(ABLATIONS)}")
+    facts = default_index()
+    retriever: claims.EvidenceSource | None = None
+    kb_version: str | None = None
+    llm: LLM | None = None
+    if use_llm and ablation != "exact":
+        llm = open_llm(model or settings.model, settings)
+        if Stages.for_ablation(ablation).retrieval:
+            try:
+                from agent.retrieval import open_retriever
+
+                retriever, kb_version = open_retriever(settings, facts)
+            except AuditError:
+                llm.close()
+                raise
+    return Auditor(settings, llm=llm, facts=facts, retriever=retriever, ablation=ablation, kb_version=kb_version)
