@@ -47,13 +47,14 @@ _NEGATED_PROBLEM = re.compile(
 # words that say something is wrong; a comment using one with all-top scores contradicts itself
 _SEVERE_WORDS = (
     r"incorrect\w*|wrong\w*|errors?|erroneous|mistak\w*|inaccura\w*|false|hallucinat\w*|invent\w*|fabricat\w*"
-    r"|made[\s-]up|missing|omit\w*|fails?|failed|violat\w*|ignor\w*|exceed\w*|(?:does\s+not|doesn'?t)\s+exist"
+    r"|made[\s-]up|fails?|failed|violat\w*|ignor\w*|exceed\w*|(?:does\s+not|doesn'?t)\s+exist"
 )
 _SEVERE = re.compile(rf"\b(?:{_SEVERE_WORDS})\b", re.I)
 # ... and words that name a milder limitation or an area of opportunity
 _LIMITATION = re.compile(
-    rf"\b(?:{_SEVERE_WORDS}|however|although|misses|lacks?|lacking|left\s+out|leaves\s+out|could|should"
-    r"|would\s+(?:benefit|be\s+better|help)|too\s+(?:long|short|brief|vague)|verbose|wordy|unclear|confus\w*|vague"
+    rf"\b(?:{_SEVERE_WORDS}|missing|omit\w*|however|although|misses|lacks?|lacking|left\s+out|leaves\s+out|could"
+    r"|should|doubt\w*|dubious|questionable|suspect|unsure|not\s+sure|flagged"
+    r"|would\s+(?:benefit|be\s+better|help|make\s+it|add|improve)|too\s+(?:long|short|brief|vague)|verbose|wordy|unclear|confus\w*|vague"
     r"|limitations?|issues?|problems?|flaws?|improve\w*|opportunit\w*|spoil\w*|breaks|broke|outside|off[\s-]topic"
     r"|outdated|repetitive|slip|not\s+(?:accurate|correct|mention\w*|includ\w*|cover\w*|follow\w*|answer\w*)"
     r"|only\s+(?:lists?|names?|gives?|mentions?|covers?|\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -77,6 +78,16 @@ _BOILERPLATE = re.compile(
     r"|\bn/?a\b|\bwell\s+written\s+and\s+accurate\b|\boverall\s+(?:good|great|fine)\b",
     re.I,
 )
+# aspects of an entertainment answer a comment can point at ("the director is right, the year is wrong")
+_ASPECT = re.compile(
+    r"\b(director|directed|directing|writers?|written|wrote|screenplay|cast|stars?|starring|actors?|actress|roles?"
+    r"|years?|release[sd]?|dates?|aired|episodes?|seasons?|finale|awards?|oscars?|emmys?|nominat\w*|won|wins?|plot"
+    r"|ending|characters?|sequels?|prequels?|trilogy|franchise|runtime|box\s+office|novels?|book|source|order"
+    r"|list|bullet\w*|table|format|length|word\s+limit|spoilers?)\b",
+    re.I,
+)
+_SHORT = 15  # fewer words than this cannot justify six ratings unless they point at content
+_LONG = 40  # this many words that point at nothing are "long but empty"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)?")
 
 
@@ -95,12 +106,24 @@ class CommentSignals:
         self.quotes_response = _quotes(self.comment, response_texts)
         self.has_number = bool(re.search(r"\d", self.comment))
         self.evidence_cue = bool(_EVIDENCE_CUE.search(self.comment))
+        self.aspects = len({m.group(1).lower().rstrip("s") for m in _ASPECT.finditer(self.comment)})
 
     @property
     def specific(self) -> bool:
-        """Points at content of the response: a quote, a shared number or name, or two shared content words."""
+        """Points at content of the response.
+
+        A quote, a shared name or number, two shared content words, one shared word and two named aspects
+        ("the director is right, the year is wrong"), or three named aspects.
+        """
         names_or_numbers = [t for t, kind in self.shared if kind in ("num", "name")]
-        return self.quotes_response or bool(names_or_numbers) or len(self.shared) >= 2
+        shared = len(self.shared)
+        return (
+            self.quotes_response
+            or bool(names_or_numbers)
+            or shared >= 2
+            or (shared >= 1 and self.aspects >= 2)
+            or self.aspects >= 3
+        )
 
     @property
     def evidence_based(self) -> bool:
@@ -141,8 +164,9 @@ def assess_comment(evaluation: Evaluation, guidelines: Guidelines) -> CommentAss
         weak = True
         reasons.append(f"too short to justify the ratings ({s.words} words)")
     elif not s.specific and not s.evidence_based:
-        weak = True
-        kind = "long but empty" if s.words >= 40 else ("boilerplate" if s.boilerplate else "generic")
+        # generic: boilerplate, too short to say anything, long but empty, or neither praise nor criticism
+        kind = "long but empty" if s.words >= _LONG else ("boilerplate" if s.boilerplate else "generic")
+        weak = s.boilerplate or s.words < _SHORT or s.words >= _LONG or not (s.names_strength or s.names_limitation)
         reasons.append(f"{kind}: does not point at any specific content of the response")
     if scores and min(scores) <= low_cut and not s.names_limitation:
         weak = True
@@ -165,31 +189,44 @@ def assess_comment(evaluation: Evaluation, guidelines: Guidelines) -> CommentAss
 # --------------------------------------------------------------------------------------------------------------
 
 
+_FUNCTION_WORDS = {"the", "a", "an", "i", "it", "this", "that", "and", "or", "of", "in", "on", "to", "but", "if"}
+
+
 def _terms(text: str) -> dict[str, str]:
     """Distinctive terms of a text: normalised key -> "num", "name" (capitalised mid-sentence) or "word"."""
     out: dict[str, str] = {}
     for m in _WORD.finditer(text):
         w = m.group(0)
         key = w.lower().replace("’", "'").removesuffix("'s").strip("'")
-        if key in _STOP or key in _GENERIC or (len(key) < 4 and not key.isdigit()) or (key.isdigit() and len(key) < 2):
-            continue
         before = text[: m.start()].rstrip()
         mid_sentence = bool(before) and before[-1] not in '.!?:\n"“*#-'
-        kind = "num" if key[0].isdigit() else ("name" if w[0].isupper() and mid_sentence else "word")
+        if w[0].isupper() and mid_sentence and len(key) >= 2 and key not in _FUNCTION_WORDS:
+            kind = "name"  # a title or a person, even a short or common word ("Up", "Cars")
+        elif key in _STOP or key in _GENERIC or (len(key) < 4 and not key.isdigit()) or key in ("0", "1"):
+            continue
+        else:
+            kind = "num" if key[0].isdigit() else "word"
         if out.get(key) != "name":
             out[key] = kind
     return out
 
 
 def _shared_terms(comment: str, responses: list[str], prompt: str) -> list[tuple[str, str]]:
-    """(term, kind) of the comment that occur in a response but not in the prompt (the prompt is not the response)."""
+    """(term, kind) of the comment that occur in a response but not in the prompt (the prompt is not the response).
+
+    A term counts as a name when either text capitalises it mid-sentence (list items start with titles).
+    """
     prompt_keys = set(_terms(prompt))
     response_terms: dict[str, str] = {}
     for r in responses:
         for k, v in _terms(r).items():
             if response_terms.get(k) != "name":
                 response_terms[k] = v
-    return [(k, response_terms[k]) for k in _terms(comment) if k in response_terms and k not in prompt_keys]
+    out: list[tuple[str, str]] = []
+    for k, kind in _terms(comment).items():
+        if k in response_terms and k not in prompt_keys:
+            out.append((k, "name" if "name" in (kind, response_terms[k]) else response_terms[k]))
+    return out
 
 
 def _quotes(comment: str, responses: list[str]) -> bool:

@@ -214,10 +214,12 @@ def _starts_new_list(
 _YEAR = r"(?:18[89]\d|19\d\d|20[0-3]\d)"
 _PAREN = re.compile(r"\(([^()]{0,60})\)")
 _PAREN_WORDS = {"film", "movie", "series", "tv", "miniseries", "animated", "american", "british", "released", "short"}
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _NOT_RELEASE = re.compile(r"\b(?:born|died|b\.|d\.|aged?|set|founded|est\.?|ceremony)(?:\s|$)", re.I)
 _RUN = re.compile(rf"^(?P<a>{_YEAR})(?:\s*[-–—]\s*(?P<b>{_YEAR}|present|\d{{2}}))?$", re.I)
 _RELEASED = re.compile(
-    rf"\b(?:released|came\s+out|premiered|debuted)\s+(?:in\s+)?(?:(?:early|late|mid-?)\s+)?(?:\w+\s+)?(?P<y>{_YEAR})\b"
+    r"\b(?:released|came\s+out|premiered|debuted)\s+(?:(?:in|on)\s+)?(?:(?:early|late|mid-?)\s+)?"
+    rf"(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?(?P<y>{_YEAR})\b"
     rf"|\b(?:the|a|his|her|their)\s+(?P<z>{_YEAR})\s+(?:film|movie|release|sequel|remake|series|miniseries)\b",
     re.I,
 )

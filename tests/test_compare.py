@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,6 +19,7 @@ from agent.compare import (
 )
 from agent.constraints import check_constraints
 from agent.errors import AuditError
+from agent.guidelines import load_guidelines
 from agent.models import AgentRating, Claim, CommentAssessment, ConstraintCheck, Evaluation, Evidence, Flag
 from agent.rules import apply_rules
 from tests.audit_builders import (
@@ -442,3 +446,32 @@ def test_priority_grows_with_confidence_and_distance_inside_a_band() -> None:
 
     assert one(0.3, 0.5) < one(0.9, 0.5) < one(0.9, 1.0)
     assert priority_of([]) == 0
+
+
+# ---- the sample batch, exact stages only ------------------------------------------------------------------------
+
+EXACT_TYPES = {"rule_violation", "constraint_missed", "weak_comment"}
+
+
+def test_exact_stages_on_the_sample_batch(repo_root: Path) -> None:
+    """Clean evaluations pass with priority 0; every expected flag the exact stages can see is raised, medium+."""
+    batch = repo_root / "evals" / "datasets" / "sample_batch.jsonl"
+    expected = {
+        row["evaluation_id"]: row
+        for row in map(json.loads, (repo_root / "evals/datasets/sample_batch.expected.jsonl").read_text().splitlines())
+    }
+    misses: list[str] = []
+    for line in batch.read_text(encoding="utf-8").splitlines():
+        ev = Evaluation.model_validate_json(line)
+        g = load_guidelines(ev.project)
+        findings = AgentFindings(
+            constraints=check_constraints(ev), comment_assessment=assess_comment(ev, g), rule_flags=apply_rules(ev, g)
+        )
+        result = compare(ev, findings, g)
+        want = {f["type"] for f in expected[ev.evaluation_id]["expected_flags"]} & EXACT_TYPES
+        got = {f.type for f in result.flags if f.severity != "low"}
+        if expected[ev.evaluation_id]["category"] == "clean":
+            assert (result.verdict, result.priority, result.flags) == ("pass", 0, []), ev.evaluation_id
+        if not want <= got or got - want:
+            misses.append(f"{ev.evaluation_id}: want {sorted(want)} got {sorted(got)}")
+    assert misses == []
