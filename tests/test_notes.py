@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from agent.errors import KnowledgeBaseError
 from agent.kb.notes import (
     FranchiseNote,
+    actors_for,
+    chronology_index,
+    franchise_for_title,
     load_notes,
     normalize_title,
+    release_index,
 )
 
 KB_SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kb_sources"
@@ -301,3 +306,141 @@ def test_finished_series_season_counts_match_the_catalogues(
                     problems.append(f"{note.meta.id}: {entry.title} seasons {entry.seasons}, catalogues {listed}")
     assert not problems, "\n".join(problems)
     assert checked >= 5
+
+
+# --- the loader's contract -------------------------------------------------------------------------------
+
+GOOD_NOTE = """---
+franchise: Example Saga
+id: example
+aliases: [Example]
+kind: film
+sources: ["wikipedia_movies (movies-2010s.json)"]
+release_order:
+  - {title: "First", year: 2010, kind: film}
+  - {title: "Second", year: 2012, kind: film}
+chronology: ["Second", "First"]
+cast:
+  - {character: "Hero", actor: "A. Actor", entries: ["First"]}
+  - {character: "Hero", actor: "B. Actor", entries: ["Second"]}
+title_variants:
+  - {title: "First", variants: ["The First One"], note: "UK title"}
+---
+# Example
+
+- A sourced bullet. [wikipedia_movies (movies-2010s.json)]
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "example.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_note_loads_with_its_body(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD_NOTE)
+    (note,) = load_notes(tmp_path)
+    assert note.meta.id == "example"
+    assert [e.title for e in note.meta.release_order] == ["First", "Second"]
+    assert "A sourced bullet." in note.body
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("kind: film\nsources", "kind: film\nrating: 5\nsources", "rating: Extra inputs are not permitted"),
+        ('actor: "B. Actor", entries: ["Second"]', 'actor: "B. Actor", entries: ["Third"]', "['Third']"),
+        ('chronology: ["Second", "First"]', 'chronology: ["Second", "Fourth"]', "chronology names titles"),
+        ("year: 2012", "year: 2008", "not in release order"),
+        ("id: example", "id: other", "must equal the file name"),
+        (
+            '{title: "Second", year: 2012, kind: film}',
+            '{title: "Second", year: 2012, kind: film, seasons: 2}',
+            "for kind 'tv' only",
+        ),
+        ("kind: film\nsources", "kind: novel\nsources", "kind: Input should be"),
+        ("release_order:", "release_order: [\n", "not valid YAML"),
+        ("- A sourced bullet. [wikipedia_movies (movies-2010s.json)]", "- An unsourced bullet.", "example.md:19"),
+    ],
+)
+def test_a_bad_note_fails_naming_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in GOOD_NOTE
+    _write(tmp_path, GOOD_NOTE.replace(old, new))
+    with pytest.raises(KnowledgeBaseError, match="example.md") as err:
+        load_notes(tmp_path)
+    assert message in str(err.value)
+
+
+def test_a_file_without_front_matter_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "# Just markdown\n")
+    with pytest.raises(KnowledgeBaseError, match="no YAML front matter"):
+        load_notes(tmp_path)
+
+
+def test_two_notes_may_not_share_an_alias(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD_NOTE)
+    _write(tmp_path, GOOD_NOTE.replace("id: example", "id: example_two"), "example_two.md")
+    with pytest.raises(KnowledgeBaseError, match="also used by"):
+        load_notes(tmp_path)
+
+
+def test_a_missing_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeBaseError, match="not found"):
+        load_notes(tmp_path / "nowhere")
+
+
+# --- the helpers the agent uses, over the committed notes ------------------------------------------------
+
+
+def _note(notes: list[FranchiseNote], note_id: str) -> FranchiseNote:
+    return next(n for n in notes if n.meta.id == note_id)
+
+
+def test_release_and_chronology_positions(notes: list[FranchiseNote]) -> None:
+    star_wars = _note(notes, "star_wars")
+    assert release_index(star_wars, "A New Hope") == 0
+    assert chronology_index(star_wars, "Star Wars: Episode IV – A New Hope") == 6
+    assert chronology_index(star_wars, "The Phantom Menace") == 0
+    mcu = _note(notes, "mcu")
+    assert release_index(mcu, "Captain Marvel") == 20
+    assert chronology_index(mcu, "Captain Marvel") == 1
+    assert chronology_index(mcu, "Thor: Ragnarok") is None
+    assert release_index(mcu, "Man of Steel") is None
+
+
+def test_actors_for_follows_recasts(notes: list[FranchiseNote]) -> None:
+    mcu = _note(notes, "mcu")
+    assert actors_for(mcu, "Hulk", "The Incredible Hulk") == ["Edward Norton"]
+    assert actors_for(mcu, "Bruce Banner", "The Avengers") == ["Mark Ruffalo"]
+    assert actors_for(mcu, "Rhodey", "Iron Man") == []
+    assert actors_for(mcu, "James Rhodes", "Iron Man") == ["Terrence Howard"]
+    assert set(actors_for(mcu, "Spider-Man", "Spider-Man: No Way Home")) == {
+        "Tom Holland",
+        "Andrew Garfield",
+        "Tobey Maguire",
+    }
+    wizarding = _note(notes, "wizarding_world")
+    assert actors_for(wizarding, "Albus Dumbledore", "Harry Potter and the Philosopher's Stone") == ["Richard Harris"]
+    assert actors_for(wizarding, "Albus Dumbledore", "Harry Potter and the Prisoner of Azkaban") == ["Michael Gambon"]
+
+
+def test_franchise_for_title(notes: list[FranchiseNote]) -> None:
+    def found(title: str) -> str | None:
+        note = franchise_for_title(notes, title)
+        return note.meta.id if note else None
+
+    assert found("Harry Potter and the Philosopher's Stone") == "wizarding_world"
+    assert found("A New Hope") == "star_wars"
+    assert found("The Lord of the Rings") == "middle_earth"
+    assert found("Toy Story 3") == "toy_story"  # also a Pixar film: the more specific note wins
+    assert found("Coco") == "pixar"
+    assert found("Avengers Assemble") == "mcu"
+    assert found("Citizen Kane") is None
+
+
+def test_every_note_body_has_sourced_sections(notes: list[FranchiseNote]) -> None:
+    for note in notes:
+        bullets = [line for line in note.body.splitlines() if line.startswith("- ")]
+        assert len(bullets) >= 4, f"{note.path}: too few facts in the body"
+        assert note.body.lstrip().startswith("# "), f"{note.path}: body must start with a title"
