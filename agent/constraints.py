@@ -76,15 +76,17 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _LIMIT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_rx(rf"\b(?P<q>{_MAX_BEFORE})\s+(?P<n>{_N})\s+{_UNITS}s?\b"), "max"),
     (_rx(rf"\b(?P<n>{_N})\s+{_UNITS}s?\s+(?:or\s+(?:fewer|less|under)|max(?:imum)?|at most)\b"), "max"),
+    (_rx(rf"\b(?P<n>{_N})(?:\s*[-–]\s*|\s+(?:or|to)\s+)(?P<m>{_N})\s+{_UNITS}s\b"), "upto"),
     (_rx(rf"\bat least\s+(?P<n>{_N})\s+{_UNITS}s?\b"), "min"),
     (_rx(rf"\bexactly\s+(?P<n>{_N})\s+{_UNITS}s?\b"), "exact"),
-    (_rx(r"\bin\s+(?:a\s+single|one|a)\s+(?P<u>sentence)\b"), "one"),
+    (_rx(r"\bin\s+(?:a\s+single|one|a)\s+(?P<u>sentence)\b(?!\s+or\b)"), "one"),
+    (_rx(r"\bin\s+a\s+(?P<u>sentence)\s+or\s+two\b"), "two"),
     (_rx(rf"\b(?:in|using|with|give(?:\s+me)?|write|just|only)\s+(?P<n>{_N})\s+{_UNITS}s\b"), "approx"),
     (_rx(rf"\b(?:an?\s+)?(?P<n>{_N})[\s-]{_UNITS}\s+{_SUMMARY}\b"), "approx"),
 ]
 _VERB = (
     r"\b(?:name|list|give(?:\s+me|\s+us)?|recommend|suggest|pick|choose|provide|share|mention|rank|identify"
-    r"|select|what\s+are)\s+(?:the\s+|your\s+|my\s+)?"
+    r"|select|what\s+are)\s+(?:the\s+|your\s+|my\s+)?(?:first\s+|last\s+|main\s+)?"
 )
 # a count followed by one of these nouns is a length, not a list ("give two sentences")
 _NOT_ITEMS = r"(?!\s*(?:words?|sentences?|paragraphs?|lines?|letters?|syllables?|minutes?|seconds?|hours?|years?)\b)"
@@ -170,11 +172,15 @@ def _limits(prompt: str) -> list[PromptConstraint]:
     out: list[PromptConstraint] = []
     for m, mode in _matches(_LIMIT_PATTERNS, prompt):
         kind = _UNIT[m.group("u").lower()]
-        n = 1 if mode == "one" else parse_number(m.group("n"))
+        n = {"one": 1, "two": 2}.get(mode) or parse_number(m.group("n"))
         if n is None or n <= 0:
             continue
         text = m.group(0)
-        if mode in ("max", "one"):
+        if mode == "upto":  # "in two or three sentences": the larger number is the limit
+            n = parse_number(m.group("m"))
+            if n is not None:
+                out.append(PromptConstraint(m.group(0), kind, high=n))
+        elif mode in ("max", "one", "two"):
             strict = (m.groupdict().get("q") or "").lower() in _STRICT
             out.append(PromptConstraint(text, kind, high=n - 1 if strict and n > 1 else n))
         elif mode == "min":
