@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -145,3 +146,124 @@ def is_weak_key(key: str) -> bool:
     if len(parts) == 1:
         return len(parts[0]) < 4 or parts[0] in COMMON_WORDS or parts[0].isdigit()
     return all(p in COMMON_WORDS or p.isdigit() for p in parts)
+
+
+_PARTICLES: Final = frozenset({"de", "van", "von", "der", "la", "le", "da", "di", "del", "du", "dos"})
+_SUFFIXES: Final = frozenset({"Jr.", "Sr.", "St.", "Jr", "Sr"})
+
+
+def leading_names(text: str) -> list[str]:
+    """Names at the start of ``text``: capitalised words joined by ``,``/``and``/``&``, up to the first other word.
+
+    ``"David Nutter, and both episodes were"`` -> ``["David Nutter"]``; ``"Jay Kogen and Wallace Wolodarsky."`` ->
+    both names; ``"the Wachowskis"`` -> ``[]`` (starts with a lower-case word).
+    """
+    names: list[str] = []
+    current: list[str] = []
+    for raw in re.split(r"(\s+|,)", text):
+        word = raw.strip()
+        if not word:
+            continue
+        if word in {",", "and", "&"}:
+            if current:
+                names.append(" ".join(current))
+                current = []
+            continue
+        if not (word[0].isupper() or word in _PARTICLES):
+            break
+        ends_sentence = word.endswith(".") and len(word.rstrip(".")) > 2 and word not in _SUFFIXES
+        current.append(word.rstrip(".") if ends_sentence else word)
+        if ends_sentence or word[-1] in "!?;:":
+            break
+    if current:
+        names.append(" ".join(current))
+    return [n.strip(" ;:!?") for n in names if len(n) > 3]
+
+
+def same_person(claimed: str, actual: str) -> bool:
+    """Whether a name as written (``"Demme"``, ``"D.B. Weiss"``) can be the credited ``actual`` name."""
+    a, b = normalize_name(claimed).split(), normalize_name(actual).split()
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if len(a) == 1:
+        return a[0] in (b[0], b[-1])
+    return a[-1] == b[-1] and (a[0] == b[0] or a[0][0] == b[0][0])
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Finding titles in running text
+
+_TEXT_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*|&")
+_QUOTES = "\"“”'‘’*_«»"
+_SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "from", "by", "vs", "or"})
+MAX_TITLE_TOKENS: Final = 16
+
+
+@dataclass(frozen=True)
+class TextMention:
+    """A span of text whose folded words are a known title key."""
+
+    start: int
+    end: int
+    key: str
+    quoted: bool
+    year: int | None  # a "(1999)" written right after the title
+
+
+def key_of_tokens(toks: Sequence[str]) -> str:
+    """The title key of already-folded tokens (leading article dropped, UK/US phrases unified)."""
+    if len(toks) > 1 and toks[0] in ARTICLES:
+        toks = toks[1:]
+    return _market(" ".join(toks))
+
+
+def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
+    """Known titles in ``text``, longest match first, left to right, without overlaps.
+
+    A match must look like a title where it stands: quoted, or capitalised (every word but small ones like "of"),
+    and a short or everyday title (``"Up"``, ``"Home"``) only counts when quoted or followed by ``(YYYY)``.
+    """
+    spans = [(m.start(), m.end(), norm_token(m.group()).strip() or m.group()) for m in _TEXT_TOKEN.finditer(text)]
+    toks = [t for _, _, t in spans]
+    out: list[TextMention] = []
+    i = 0
+    while i < len(spans):
+        found = None
+        for j in range(min(len(spans), i + MAX_TITLE_TOKENS), i, -1):
+            key = key_of_tokens(toks[i:j])
+            if key and is_key(key):
+                mention = _accept(text, spans[i][0], spans[j - 1][1], key)
+                if mention is not None:
+                    found = (j, mention)
+                    break
+        if found is None:
+            i += 1
+            continue
+        i, mention = found
+        out.append(mention)
+    return out
+
+
+def _accept(text: str, start: int, end: int, key: str) -> TextMention | None:
+    quoted = start > 0 and text[start - 1] in _QUOTES and end < len(text) and text[end] in _QUOTES
+    year_match = re.match(r"\.?\s*\((\d{4})\)", text[end : end + 9])
+    year = int(year_match.group(1)) if year_match else None
+    words = text[start:end].split()
+    if words and words[0].lower() in ARTICLES and len(words) > 1:
+        words = words[1:]
+    capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL for w in words if w[0].isalnum())
+    if not (quoted or (capitalised and words and (words[0][0].isupper() or words[0][0].isdigit()))):
+        return None
+    if not quoted and year is None:
+        if is_weak_key(key):
+            return None
+        # Part of a longer capitalised name ("Elijah Wood", "Foster Grant"): not this title.
+        before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+        after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
+        if (before and before.group(1)[0].isupper() and before.group(1)[-1].isalnum()) or (
+            after and after.group(1)[0].isupper() and text[end - 1].isalnum() and after.group(1).lower() not in _SMALL
+        ):
+            return None
+    return TextMention(start=start, end=end, key=key, quoted=quoted, year=year)

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from agent.errors import KnowledgeBaseError
 from agent.kb.aliases import AliasKind, normalize_name, normalize_title, title_aliases
 from agent.kb.sources import (
     Avenger,
@@ -130,6 +131,7 @@ class FactIndex:
         self.comics = list(comics)
         self.avengers = list(avengers)
         self.notes = list(notes)
+        self.notes_error: str | None = None
         self._film_keys: dict[str, list[tuple[str, AliasKind]]] = defaultdict(list)
         self._films_by_person: dict[str, list[str]] = defaultdict(list)
         for film in films:
@@ -187,6 +189,7 @@ class FactIndex:
     def load(cls, data_dir: Path | None = None, notes_dir: Path | None = None) -> FactIndex:
         """Load every table from ``data_dir`` (default ``knowledge_base/data``) and the franchise notes."""
         started = time.perf_counter()
+        notes, notes_error = _load_notes(notes_dir)
         index = cls(
             films=load_films(data_dir),
             oscars=load_oscars(data_dir),
@@ -195,8 +198,9 @@ class FactIndex:
             streaming=load_streaming(data_dir),
             comics=load_comics(data_dir),
             avengers=load_avengers(data_dir),
-            notes=_load_notes(notes_dir),
+            notes=notes,
         )
+        index.notes_error = notes_error
         logger.info("fact index: %d records in %.2fs", index.record_count, time.perf_counter() - started)
         return index
 
@@ -378,14 +382,31 @@ def _fact(
     return Fact(subject=subject, attribute=attribute, value=value, record_id=record.id, evidence=record.evidence(quote))
 
 
-def _load_notes(notes_dir: Path | None) -> list[Any]:
-    """The franchise notes when ``agent.kb.notes`` exists (it is optional for the index)."""
+def _load_notes(notes_dir: Path | None) -> tuple[list[Any], str | None]:
+    """The franchise notes when ``agent.kb.notes`` exists, and why they did not load (None when they did).
+
+    A bad note does not take the exact checks down: the index loads without notes and says why, so the checks
+    that need notes (order, existence, who played whom) can be reported as skipped.
+    """
     try:
         from agent.kb import notes as notes_module
     except ImportError:  # the notes module is built separately; the index works without it
-        return []
-    loaded: list[Any] = notes_module.load_notes(notes_dir) if notes_dir else notes_module.load_notes()
-    return loaded
+        return [], "agent.kb.notes is not available"
+    try:
+        loaded: list[Any] = notes_module.load_notes(notes_dir) if notes_dir else notes_module.load_notes()
+    except KnowledgeBaseError as exc:
+        # Keep the notes that are valid on their own; name the bad one(s).
+        kept: list[Any] = []
+        for path in sorted((notes_dir or notes_module.NOTES_DIR).glob("*.md")):
+            if path.name == "README.md":
+                continue
+            try:
+                kept.append(notes_module.parse_note(path))
+            except KnowledgeBaseError as bad:
+                logger.warning("franchise note skipped: %s", bad)
+        logger.warning("franchise notes: %d loaded, some skipped: %s", len(kept), exc)
+        return kept, str(exc)
+    return loaded, None
 
 
 @lru_cache(maxsize=1)

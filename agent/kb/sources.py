@@ -20,6 +20,7 @@ from typing import Final, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import KnowledgeBaseError
+from agent.kb.aliases import leading_names
 from agent.models import Evidence
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ class Film(_Record):
         match = _DIRECTED_BY.search(self.extract)
         if match is None:
             return None
-        names = _lead_names(match.group("names"))
+        names = leading_names(match.group("names"))
         if not names:
             return None
         start = self.extract.rfind(". ", 0, match.start()) + 1
@@ -109,31 +110,6 @@ class Film(_Record):
 
 _DIRECTED_BY = re.compile(r"\b(?:[Cc]o-)?[Dd]irected(?:,? (?:and )?[a-z-]+){0,5},? by (?P<names>[^;()]{2,160})")
 _LEAD_YEAR = re.compile(r"\b(?:is|was) an? (?:\w+ ){0,3}?(?P<year>(?:18|19|20)\d\d)\b")
-_PARTICLES = frozenset({"de", "van", "von", "der", "la", "le", "da", "di", "del", "du", "dos"})
-
-
-def _lead_names(text: str) -> list[str]:
-    """Names at the start of ``text``: capitalised words joined by ``,``/``and``, up to the first lower-case word."""
-    names: list[str] = []
-    current: list[str] = []
-    for raw in re.split(r"(\s+|,)", text):
-        word = raw.strip()
-        if not word:
-            continue
-        if word in {",", "and", "&"}:
-            if current:
-                names.append(" ".join(current))
-                current = []
-            continue
-        if not (word[0].isupper() or word in _PARTICLES):
-            break
-        ends_sentence = word.endswith(".") and len(word.rstrip(".")) > 2 and word not in {"Jr.", "Sr.", "St."}
-        current.append(word.rstrip(".") if ends_sentence else word)
-        if ends_sentence:
-            break
-    if current:
-        names.append(" ".join(current))
-    return [n for n in names if len(n) > 3]
 
 
 class Oscar(_Record):
