@@ -10,6 +10,7 @@ import csv
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,12 @@ def notes() -> list[FranchiseNote]:
     return load_notes()
 
 
+def _catalogue_rows() -> Iterator[dict[str, str]]:
+    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            yield from csv.DictReader(f)
+
+
 @pytest.fixture(scope="module")
 def films() -> dict[str, list[tuple[int, set[str]]]]:
     """Normalized title -> [(year, normalized cast names)] from wikipedia_movies."""
@@ -110,12 +117,10 @@ def other_films() -> dict[str, list[tuple[int, set[str]]]]:
             if row["Year"].isdigit():
                 for film in row["Film"].split("|"):
                     table[normalize_title(film)].append((int(row["Year"]), set()))
-    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                if row["type"] == "Movie" and row["release_year"].isdigit():
-                    cast = {normalize_title(re.sub(r"\(.*?\)", "", n)) for n in row["cast"].split(",") if n.strip()}
-                    table[normalize_title(row["title"])].append((int(row["release_year"]), cast))
+    for row in _catalogue_rows():
+        if row["type"] == "Movie" and row["release_year"].isdigit():
+            cast = {normalize_title(re.sub(r"\(.*?\)", "", n)) for n in row["cast"].split(",") if n.strip()}
+            table[normalize_title(row["title"])].append((int(row["release_year"]), cast))
     return table
 
 
@@ -185,12 +190,10 @@ def test_every_cast_entry_is_in_the_films_cast_list(
 def tv_casts() -> dict[str, set[str]]:
     """Normalized series title -> normalized cast names from the streaming catalogues' TV shows."""
     table: dict[str, set[str]] = defaultdict(set)
-    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                if row["type"] == "TV Show" and row["cast"]:
-                    names = {normalize_title(re.sub(r"\(.*?\)", "", n)) for n in row["cast"].split(",")}
-                    table[normalize_title(row["title"])] |= names - {""}
+    for row in _catalogue_rows():
+        if row["type"] == "TV Show" and row["cast"]:
+            names = {normalize_title(re.sub(r"\(.*?\)", "", n)) for n in row["cast"].split(",")}
+            table[normalize_title(row["title"])] |= names - {""}
     return table
 
 
@@ -278,12 +281,10 @@ def test_season_and_episode_counts_match_the_episode_tables(notes: list[Franchis
 def catalogue_seasons() -> dict[str, set[int]]:
     """Normalized series title -> season counts ("7 Seasons") in the 2021 streaming catalogues."""
     table: dict[str, set[int]] = defaultdict(set)
-    for path in sorted((KB_SOURCES / "streaming_catalogs").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                match = re.fullmatch(r"(\d+) Seasons?", row["duration"].strip())
-                if row["type"] == "TV Show" and match:
-                    table[normalize_title(row["title"])].add(int(match.group(1)))
+    for row in _catalogue_rows():
+        match = re.fullmatch(r"(\d+) Seasons?", row["duration"].strip())
+        if row["type"] == "TV Show" and match:
+            table[normalize_title(row["title"])].add(int(match.group(1)))
     return table
 
 
