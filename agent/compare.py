@@ -119,6 +119,7 @@ def compare(evaluation: Evaluation, findings: AgentFindings, guidelines: Guideli
     Raises:
         AuditError: An agent rating lies outside the guideline scale (the ratings stage must keep to it).
     """
+    _check_sides(evaluation, findings)
     ctx = _Context(evaluation, findings, guidelines)
     scored: list[tuple[Flag, float]] = []
     scored += _missed_errors(ctx)
@@ -135,6 +136,23 @@ def compare(evaluation: Evaluation, findings: AgentFindings, guidelines: Guideli
     priority = priority_of(scored)
     logger.debug("compare %s: %d flag(s), priority %d, %s", evaluation.evaluation_id, len(flags), priority, verdict)
     return ComparisonResult(flags=flags, priority=priority, verdict=verdict)
+
+
+def _check_sides(evaluation: Evaluation, findings: AgentFindings) -> None:
+    if evaluation.response_b is not None:
+        return
+    records: list[Claim | ConstraintCheck | AgentRating | CompletenessFinding] = [
+        *findings.claims,
+        *findings.constraints,
+        *findings.agent_ratings,
+        *findings.completeness,
+    ]
+    for record in records:
+        if record.response == "b":
+            raise AuditError(
+                f"evaluation {evaluation.evaluation_id}: the agent's findings include a {type(record).__name__} for "
+                "response B, but the evaluation has only one response; the stage that produced it mixed up records"
+            )
 
 
 def priority_of(scored: list[tuple[Flag, float]]) -> int:

@@ -251,6 +251,12 @@ def test_factual_misalignment_cites_contradicting_evidence() -> None:
     assert flag.severity == "high" and flag.evidence[0].quote == UNKRICH
 
 
+def test_findings_for_a_missing_response_b_are_an_error() -> None:
+    ev = evaluation(PROMPT, RIGHT)
+    with pytest.raises(AuditError, match="Claim for response B, but the evaluation has only one response"):
+        compare(ev, AgentFindings(claims=claims_for(RIGHT, "b")), qa_guidelines())
+
+
 def test_agent_rating_outside_the_scale_is_an_error() -> None:
     ev = evaluation(PROMPT, RIGHT)
     with pytest.raises(AuditError, match="outside the entertainment_qa scale 1-5"):
