@@ -44,7 +44,7 @@ eval: setup-local kb ## run the offline evaluation with the embedded local model
 	$(BIN)/audit eval
 
 record: setup-local ## re-record the LLM cassettes against the embedded llama.cpp server
-	$(BIN)/pytest -q --record-mode=all -m "not slow" tests
+	$(BIN)/pytest -q --record-mode=rewrite -m vcr tests
 
 soak: setup ## full-size fault soak (1,000 evaluations under injected faults)
 	$(BIN)/pytest -q tests/test_soak.py --soak-size=1000

@@ -17,8 +17,8 @@ and when this process dies.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import atexit
+import concurrent.futures
 import ctypes
 import hashlib
 import importlib

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.fixtures_kb_facts import fact_index  # noqa: F401  (fixture)
+from tests.fixtures_llm import _cassette_fully_played, _recording_server, recorded_llm, vcr_config  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Tests never read a developer's own settings file (it may hold keys or another model); subprocesses inherit this.
+os.environ["AUDIT_SETTINGS_FILE"] = str(REPO_ROOT / "tests" / "data" / "no-settings-file.env")
 
 
 @pytest.fixture(scope="session")

@@ -198,8 +198,9 @@ CHILD = textwrap.dedent(
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_server_is_stopped_when_the_parent_is_interrupted_or_killed(tmp_path: Path, how: signal.Signals) -> None:
-    with subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path)], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True, cwd=REPO_ROOT, start_new_session=True) as parent:  # fmt: skip
+    command = [sys.executable, "-c", CHILD, str(tmp_path)]
+    quiet = {"stderr": subprocess.DEVNULL, "text": True, "cwd": REPO_ROOT, "start_new_session": True}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, **quiet) as parent:  # type: ignore[call-overload]
         try:
             assert parent.stdout is not None
             child_pid = int(parent.stdout.readline())
