@@ -28,10 +28,20 @@ from agent.feedback import draft_feedback
 from agent.guidelines import Guidelines, load_guidelines
 from agent.kb.facts import FactIndex, default_index
 from agent.llm import LLM, open_llm
-from agent.models import AgentRating, AuditReport, Claim, ConstraintCheck, Evaluation, Provenance, ResponseSide
+from agent.models import (
+    AgentRating,
+    AuditReport,
+    Claim,
+    ConstraintCheck,
+    Evaluation,
+    Provenance,
+    ResponseSide,
+    Verdict,
+)
 from agent.prompts import load_prompt
 from agent.rules import apply_rules
 from agent.settings import Settings
+from agent.untrusted import fold
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +124,12 @@ class Auditor:
         sides: list[ResponseSide] = ["a", "b"] if evaluation.response_b is not None else ["a"]
         skipped: list[str] = []
         truncated: list[str] = []
-        texts = {side: self._bounded(evaluation, side, truncated) for side in sides}
+        # look-alike letters and invisible characters cannot hide a title from the checks (agent.untrusted)
+        folds = {side: fold(evaluation.response_for(side).text) for side in sides}
+        texts = {side: self._bounded(folds[side].text, side, truncated) for side in sides}
+        for side in sides:
+            if folds[side].changed:
+                logger.info("%s: %s", evaluation.evaluation_id, folds[side].note(side))
 
         constraints: list[ConstraintCheck] = check_constraints(evaluation) if self.stages.exact else []
         found: list[Claim] = []
@@ -148,6 +163,7 @@ class Auditor:
         if not self.stages.exact:
             skipped.append(f"exact checks (ablation {self.ablation})")
 
+        found = [folds[c.response].restore(c) if c.response in folds else c for c in found]
         ratings: list[AgentRating] = []
         for side in sides:
             caps = judge.evidence_ratings(g, found, constraints, missing[side], side=side)
@@ -166,12 +182,14 @@ class Auditor:
             ],
         )
         outcome = compare(evaluation, findings, g)
+        # an audit that did not read the whole response (or ran out of budget) cannot vouch for it
+        verdict: Verdict = "needs_review" if truncated else outcome.verdict
         self._collect_usage(usage)
         return AuditReport(
             evaluation_id=evaluation.evaluation_id,
             contributor_id=evaluation.contributor_id,
             project=evaluation.project,
-            verdict=outcome.verdict,
+            verdict=verdict,
             priority=outcome.priority,
             flags=outcome.flags,
             agent_ratings=ratings,
@@ -226,8 +244,7 @@ class Auditor:
             tag=self._tag(evaluation, "verify", usage),
         )
 
-    def _bounded(self, evaluation: Evaluation, side: ResponseSide, truncated: list[str]) -> str:
-        text = evaluation.response_for(side).text
+    def _bounded(self, text: str, side: ResponseSide, truncated: list[str]) -> str:
         limit = self.settings.max_response_chars
         if len(text) > limit:
             truncated.append(f"response {side} is {len(text)} characters; checked the first {limit}")
