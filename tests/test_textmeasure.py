@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.textmeasure import (
     list_shape,
@@ -110,3 +112,23 @@ def test_season_mentions_forms_and_hedges() -> None:
 
 def test_season_mentions_range() -> None:
     assert [n for n, _ in season_mentions("Seasons 2-4 are the best.")] == [2, 4]
+
+
+_words = st.lists(st.from_regex(r"[A-Za-z][a-z]{0,9}", fullmatch=True), min_size=1, max_size=30)
+
+
+@settings(max_examples=60)
+@given(_words)
+def test_markdown_never_changes_the_word_count(words: list[str]) -> None:
+    plain = " ".join(words)
+    bulleted = "\n".join(f"- **{w}**" for w in words)
+    numbered = "\n".join(f"{i}. {w}" for i, w in enumerate(words, 1))
+    assert word_count_range(plain) == word_count_range(bulleted) == word_count_range(numbered) == (len(words),) * 2
+
+
+@settings(max_examples=60)
+@given(_words, _words)
+def test_hyphenation_only_widens_the_range(left: list[str], right: list[str]) -> None:
+    text = " ".join(left) + "-" + " ".join(right)  # the two inner words joined by a hyphen
+    low, high = word_count_range(text)
+    assert (low, high) == (len(left) + len(right) - 1, len(left) + len(right))
