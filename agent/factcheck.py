@@ -43,8 +43,7 @@ _SENTENCE_END = re.compile(
 )
 _YEAR_AFTER = re.compile(
     r"^(?:\s*\((?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?(?:first |originally )?"
-    r"(?:released|came out|premiered|opened)(?: in(?: theaters in)?)? (?P<r>\d{4})\b|"
-    r" (?:is|was) an? (?:\d{4}) )"
+    r"(?:released|came out|premiered|opened)(?: in(?: theaters in)?)? (?P<r>\d{4})\b)"
 )
 _IS_A_YEAR = re.compile(r"^ (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b")
 _CREDIT = re.compile(r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote)(?: and (?:co-)?(?:directed|written))? by ")
@@ -92,6 +91,10 @@ _EMMY = re.compile(
     r"for\s+(?P<cat>Outstanding(?:\s+(?:[A-Z][\w-]*|in|a|an|for|or|and|the|of|by))+?)"
     r"(?=\s+in\s+\d{4}|[.,;]|\s+(?:for|with|at)\b|$)(?:\s+in\s+(?P<year>\d{4}))?"
 )
+_ACTIVE_DIRECTED = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also |later )?(?:co-)?directed "
+    r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
+)
 _PRONOUNS = frozenset({"He", "She", "They", "It", "This", "That", "These", "Both", "Who", "Which", "The"})
 _FILM_PRONOUN = re.compile(r"(?:^|\b)(?:it|the film|the movie|which)$", re.IGNORECASE)
 _ORDER = re.compile(
@@ -115,6 +118,7 @@ class _Context:
     series: str | None = None
     focus_film: Film | None = None
     focus_episodes: list[Episode] = field(default_factory=list)
+    previous_films: list[Film] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
     def claim(
@@ -242,6 +246,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_existence(ctx, start, end)
     _check_episode_facts(ctx, start, end, episodes)
     _check_film_credits(ctx, start, end, films)
+    _check_active_director(ctx, start, end, films)
     _check_awards(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
@@ -249,6 +254,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_emmys(ctx, start, end)
     if episodes:
         ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())
+    ctx.previous_films = list({f.id: f for _, _, f in films}.values())
     if films:
         distinct = list({f.id: f for _, _, f in films}.values())
         # "It"/"the film" in the next sentence is only resolved when this sentence named one film.
@@ -397,6 +403,42 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
             verdict = None  # the lead paragraph names them somewhere: the parse may have missed a co-director
         if verdict:
             ctx.claim((s0, start + ce), verdict, "director", [f.evidence for f in facts[:2]], " & ".join(actual))
+
+
+def _director_verdict(ctx: _Context, name: str, film: Film) -> tuple[str | None, list[Evidence], list[str]]:
+    facts = ctx.index.directors_of(film.title, film.year)
+    actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
+    verdict = _credit_verdict([name], actual)
+    if verdict == "contradicted" and name.split()[-1] in film.extract:
+        verdict = None
+    return verdict, [f.evidence for f in facts[:2]], actual
+
+
+def _check_active_director(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """``"Chris Columbus directed all three"``, ``"Ridley Scott directed Gladiator"``."""
+    sentence = ctx.text[start:end]
+    for m in _ACTIVE_DIRECTED.finditer(sentence):
+        name, pos = m.group("name"), start + m.end()
+        if len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
+            continue
+        if m.group("group"):
+            targets = ctx.previous_films if len(ctx.previous_films) >= 2 else []
+        else:
+            targets = [f for s, _, f in films if s == pos]
+        results = [(f, *_director_verdict(ctx, name, f)) for f in targets]
+        if not results or any(v is None for _, v, _, _ in results):
+            continue
+        wrong = [r for r in results if r[1] == "contradicted"]
+        span = (start + m.start(), start + m.end() + (0 if m.group("group") else _mention_len(films, pos)))
+        if wrong:
+            film, _, evidence, actual = wrong[0]
+            ctx.claim(span, "contradicted", "director", evidence, f"{film.title}: {' & '.join(actual)}")
+        else:
+            ctx.claim(span, "supported", "director", [e for r in results for e in r[2][:1]])
+
+
+def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
+    return next((e - s for s, e, _ in films if s == pos), 0)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -572,9 +614,11 @@ def _check_order(ctx: _Context, start: int, end: int, films: list[tuple[int, int
         before = m.group("rel") in ("before", "earlier than")
         status = "supported" if (ia < ib) == before else "contradicted"
         meta = note.meta  # type: ignore[attr-defined]
+        what = "set" if chrono else "released"
+        fix = f"{a.title} is {what} {'before' if ia < ib else 'after'} {b.title}"
         lines = list(meta.chronology) if chrono else [f"{r.title} ({r.year})" for r in meta.release_order]
         section = "in-universe-chronology" if chrono else "release-order"
-        ctx.claim((s1, e2), status, "order", [_note_evidence(note, section, lines)])
+        ctx.claim((s1, e2), status, "order", [_note_evidence(note, section, lines)], fix)
 
 
 def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
