@@ -143,6 +143,7 @@ class Auditor:
         usage = _Usage()
         model_ratings: dict[ResponseSide, list[AgentRating]] = {side: [] for side in sides}
         missing: dict[ResponseSide, list[str]] = {side: [] for side in sides}
+        judged: dict[ResponseSide, list[ConstraintCheck]] = {side: [] for side in sides}
         if self.stages.model and self.llm is not None:
             found += await self._model_claims(evaluation, texts, found, usage, truncated)
             for side in sides:
@@ -150,9 +151,11 @@ class Auditor:
                     truncated.append(f"token budget {self.settings.max_tokens_per_evaluation} reached: judge skipped")
                     break
                 tag = self._tag(evaluation, f"judge-{side}", usage)
-                model_ratings[side], missing[side] = await judge.judge_with_model(
+                judgement = await judge.judge_with_model(
                     self.llm, g, evaluation.task.prompt, texts[side], found, constraints, side=side, tag=tag
                 )
+                model_ratings[side], missing[side] = judgement.ratings, judgement.missing_parts
+                judged[side] = judgement.constraints
         else:
             why = "--no-llm" if self.llm is None else f"ablation {self.ablation}"
             skipped += [
@@ -164,6 +167,7 @@ class Auditor:
             skipped.append(f"exact checks (ablation {self.ablation})")
 
         found = [folds[c.response].restore(c) if c.response in folds else c for c in found]
+        constraints = self._with_judged(constraints, judged)
         ratings: list[AgentRating] = []
         for side in sides:
             caps = judge.evidence_ratings(g, found, constraints, missing[side], side=side)
@@ -243,6 +247,14 @@ class Auditor:
             allow_memory=retriever is None,
             tag=self._tag(evaluation, "verify", usage),
         )
+
+    @staticmethod
+    def _with_judged(
+        constraints: list[ConstraintCheck], judged: dict[ResponseSide, list[ConstraintCheck]]
+    ) -> list[ConstraintCheck]:
+        """Unmeasured constraints replaced by the judge's verdict on them, in the original order."""
+        by_key = {(c.response, c.kind, c.constraint): c for side in judged for c in judged[side]}
+        return [by_key.get((c.response, c.kind, c.constraint), c) for c in constraints]
 
     def _bounded(self, text: str, side: ResponseSide, truncated: list[str]) -> str:
         limit = self.settings.max_response_chars

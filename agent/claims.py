@@ -178,11 +178,16 @@ def to_claims(
 
 
 def unsettled(sentences: Sequence[Sentence], settled: Sequence[Claim]) -> list[Sentence]:
-    """Sentences that no exact-check claim already covers."""
+    """Sentences that no settled (supported or contradicted) exact-check claim already covers."""
 
     def covered(s: Sentence) -> bool:
         return any(
-            c.span is not None and c.response == s.side and c.span[0] < s.end and s.start < c.span[1] for c in settled
+            c.status != "unverifiable"
+            and c.span is not None
+            and c.response == s.side
+            and c.span[0] < s.end
+            and s.start < c.span[1]
+            for c in settled
         )
 
     return [s for s in sentences if not covered(s)]

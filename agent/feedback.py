@@ -73,6 +73,12 @@ def _guideline_clause(flag: Flag, guidelines: Guidelines) -> str:
     return f"{guidelines.title} v{guidelines.version}"
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _citation(flag: Flag) -> str:
     if not flag.evidence:
         return ""
@@ -92,7 +98,7 @@ def draft_feedback(evaluation_id: str, flags: list[Flag], guidelines: Guidelines
     points = []
     for i, flag in enumerate(sorted(flags, key=lambda f: order[f.severity]), start=1):
         text = string.Template(t.flags[flag.type]).substitute(
-            message=flag.message.strip(), citation=_citation(flag), guideline=_guideline_clause(flag, guidelines)
+            message=_sentence(flag.message), citation=_citation(flag), guideline=_guideline_clause(flag, guidelines)
         )
         points.append(f"{i}. " + " ".join(text.split()))
     opening = string.Template(t.opening).substitute(evaluation_id=evaluation_id)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +46,9 @@ class JudgeAnswer(BaseModel):
 
     scores: list[DimensionScore]
     missing_parts: list[str] = Field(default_factory=list, description="Parts of the question left unanswered.")
+    broken_constraints: list[str] = Field(
+        default_factory=list, description="Text of each 'not measured' constraint that the answer breaks."
+    )
 
 
 def _cap_for_errors(guidelines: Guidelines) -> tuple[str, int] | None:
@@ -137,6 +141,38 @@ def _constraints_text(constraints: Sequence[ConstraintCheck]) -> str:
     return "\n".join(f"- {c.constraint}: {verdict[c.satisfied]} {c.detail}".rstrip() for c in constraints)
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What the judge call gives back, after code checked it against the guidelines."""
+
+    ratings: list[AgentRating]
+    missing_parts: list[str]
+    constraints: list[ConstraintCheck]  # the unmeasured constraints of this side, now judged by the model
+
+
+def judge_constraints(
+    unmeasured: Sequence[ConstraintCheck], broken: Sequence[str], side: ResponseSide
+) -> list[ConstraintCheck]:
+    """The model's verdict on constraints code could not measure: broken when the judge names it, else met."""
+    named = [" ".join(b.lower().split()) for b in broken if b.strip()]
+    out = []
+    for c in unmeasured:
+        if c.response != side:
+            continue
+        text = " ".join(c.constraint.lower().split())
+        is_broken = any(text in n or n in text for n in named)
+        out.append(
+            c.model_copy(
+                update={
+                    "satisfied": not is_broken,
+                    "method": "model",
+                    "detail": "the judge model found it broken" if is_broken else "the judge model found it met",
+                }
+            )
+        )
+    return out
+
+
 async def judge_with_model(
     llm: LLM,
     guidelines: Guidelines,
@@ -147,8 +183,9 @@ async def judge_with_model(
     *,
     side: ResponseSide = "a",
     tag: str | None = None,
-) -> tuple[list[AgentRating], list[str]]:
-    """One model call: a score + rationale per dimension, and the parts of the question left unanswered."""
+) -> Judgement:
+    """One model call: a score + rationale per dimension, the parts of the question left unanswered, and verdicts
+    on the constraints code could not measure."""
     prompt = load_prompt(PROMPT_NAME).render(
         scale_min=str(guidelines.scale.min),
         scale_max=str(guidelines.scale.max),
@@ -181,7 +218,8 @@ async def judge_with_model(
             )
         )
     missing = [m.strip() for m in result.missing_parts if m.strip()][:5]
-    return ratings, missing
+    unmeasured = [c for c in constraints if c.satisfied is None]
+    return Judgement(ratings, missing, judge_constraints(unmeasured, result.broken_constraints, side))
 
 
 def merge_ratings(
