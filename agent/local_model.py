@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from agent.errors import ConfigError, ModelUnavailableError
-from agent.settings import Settings
+from agent.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -358,8 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=None, help="serve: the port (default: a free one)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    settings = Settings()
     try:
+        settings = load_settings()
         if args.action == "setup":
             print(setup(settings))
         elif args.action == "status":

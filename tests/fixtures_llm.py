@@ -23,7 +23,7 @@ import pytest
 
 from agent.llm import LLM, open_llm
 from agent.local_model import MODEL_ALIAS, LocalServer, require_ready
-from agent.settings import Settings
+from agent.settings import Settings, load_settings
 
 RECORD_PORT = 18931
 RECORD_BASE_URL = f"http://127.0.0.1:{RECORD_PORT}/v1"
@@ -71,20 +71,17 @@ def _recording_server(record_mode: str) -> Iterator[None]:
     if record_mode == "none":
         yield
         return
-    settings = Settings()
+    settings = load_settings()
     server = LocalServer(require_ready(settings), log_dir=settings.data_dir / "logs", port=RECORD_PORT)
     with server:
         yield
 
 
-@pytest.fixture
-def recorded_llm(vcr: Any, record_mode: str, _recording_server: None, tmp_path: Path) -> Iterator[LLM]:
-    """An :class:`LLM` for cassette tests: the embedded model's requests, with a fresh cache per test."""
-    if vcr is None:
-        raise pytest.UsageError("recorded_llm needs the test to be marked @pytest.mark.vcr")
-    # Everything that goes into a request body is pinned here, so AUDIT_* variables cannot break replay.
-    settings = Settings(
-        data_dir=tmp_path,
+def recording_settings(data_dir: Path, record_mode: str) -> Settings:
+    """Settings for cassette tests. Everything that goes into a request body is pinned here, so AUDIT_* variables
+    cannot break replay."""
+    return Settings(
+        data_dir=data_dir,
         model=RECORD_MODEL,
         llm_seed=7,
         llm_max_output_tokens=1024,
@@ -92,7 +89,14 @@ def recorded_llm(vcr: Any, record_mode: str, _recording_server: None, tmp_path: 
         llm_max_attempts=1 if record_mode == "none" else 3,  # in replay a retry would only repeat the mismatch
         prompts_dir=Path(__file__).resolve().parent.parent / "prompts",
     )
-    llm = open_llm(RECORD_MODEL, settings)
+
+
+@pytest.fixture
+def recorded_llm(vcr: Any, record_mode: str, _recording_server: None, tmp_path: Path) -> Iterator[LLM]:
+    """An :class:`LLM` for cassette tests: the embedded model's requests, with a fresh cache per test."""
+    if vcr is None:
+        raise pytest.UsageError("recorded_llm needs the test to be marked @pytest.mark.vcr")
+    llm = open_llm(RECORD_MODEL, recording_settings(tmp_path, record_mode))
     try:
         yield llm
     finally:

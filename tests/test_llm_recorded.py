@@ -14,9 +14,11 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.commands.llm import PingReply
-from agent.llm import LLM
+from agent.errors import LLMError
+from agent.llm import LLM, parse_model
 from agent.prompts import load_prompt
 from agent.settings import REPO_ROOT
+from tests.fixtures_llm import RECORD_MODEL, recording_settings
 
 TEST_PROMPTS = Path(__file__).resolve().parent / "llm_prompts"
 
@@ -69,6 +71,19 @@ def test_langchain_chat_model(recorded_llm: LLM) -> None:
         [SystemMessage("You answer with exactly one lowercase word."), HumanMessage("Say the word: ready")]
     )
     assert "ready" in str(answer.content).lower()
+
+
+@pytest.mark.vcr
+def test_llama_cpp_rejects_json_schema_with_500_and_it_is_not_retried(
+    recorded_llm: LLM, record_mode: str, tmp_path: Path
+) -> None:
+    # The reason local servers get forced function calling: recorded from the real server's answer.
+    settings = recording_settings(tmp_path / "js", record_mode).model_copy(update={"llm_max_attempts": 3})
+    with LLM(parse_model(RECORD_MODEL), settings, method="json_schema") as llm:
+        prompt = load_prompt("ping").render(word="pong", a="17", b="25")
+        with pytest.raises(LLMError, match="needs forced function calling") as caught:
+            llm.structured(prompt, PingReply)
+        assert caught.value.attempts == 1 and llm.stats.requests == 1
 
 
 INNER_TESTS = """
