@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from agent.errors import ConfigError, ModelUnavailableError
-from agent.settings import Settings, load_settings
+from agent.settings import REPO_ROOT, Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +118,10 @@ def install_runtime() -> None:
         logger.info("runtime llama-cpp-python %s already installed", RUNTIME_VERSION)
         return
     env = {**os.environ, "CMAKE_ARGS": RUNTIME_CMAKE_ARGS, "FORCE_CMAKE": "1"}
+    constraints = REPO_ROOT / "constraints.txt"
+    pins = ["-c", str(constraints)] if constraints.is_file() else []
     started = time.monotonic()
-    _pip(["--no-cache-dir", RUNTIME_REQUIREMENT], env=env)
+    _pip(["--no-cache-dir", *pins, RUNTIME_REQUIREMENT], env=env)
     logger.info("runtime built and installed in %.0f s", time.monotonic() - started)
 
 

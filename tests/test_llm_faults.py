@@ -219,3 +219,14 @@ def test_async_retries_503_then_succeeds(scripted) -> None:  # type: ignore[no-u
     server, llm = scripted([error(503), answer(GOOD)])
     assert asyncio.run(llm.astructured(prompt(), Answer)).verdict == "supported"
     assert len(server.requests) == 2
+
+
+def test_threads_share_one_llm(scripted) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    server, llm = scripted([error(503), answer(GOOD)])
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda i: llm.structured(prompt(f"claim {i}"), Answer), range(12)))
+    assert len(results) == 12 and all(r.verdict == "supported" for r in results)
+    assert len(server.requests) == 13  # one 503 retried once
+    assert llm.stats.calls == 12 and len(llm.cache.calls(limit=100)) == 12
