@@ -25,82 +25,34 @@ import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx2
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from agent import local_model
 from agent.errors import LLMError, ModelUnavailableError
 from agent.llm_cache import LLMCache
 from agent.llm_retry import RetryPolicy
+from agent.llm_spec import CallStats, ModelSpec, StructuredMethod, parse_model
 from agent.prompts import RenderedPrompt
 from agent.settings import Settings
+
+__all__ = ["LLM", "CallStats", "ModelSpec", "StructuredMethod", "open_llm", "parse_model"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
-StructuredMethod = Literal["function_calling", "json_schema"]
 NO_KEY = "sk-no-key-needed"
 SETUP_HINT = "run `make setup-local` (embedded model) or set AUDIT_MODEL, or pass --no-llm to skip model checks"
 REASK = (
     "Your previous answer did not match the required JSON schema. Error:\n{error}\n"
     "Answer again with arguments that follow the schema exactly."
 )
-
-
-class CallStats(BaseModel):
-    """Running totals for one :class:`LLM` object. ``calls`` are model calls (cache misses), ``requests`` HTTP
-    requests including retries and re-asks."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    calls: int = 0
-    cache_hits: int = 0
-    requests: int = 0
-    errors: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A parsed model string."""
-
-    provider: Literal["local", "openai", "openai-compatible"]
-    name: str
-    base_url: str | None
-    model_id: str
-    method: StructuredMethod
-
-
-def parse_model(model: str) -> ModelSpec:
-    """Parse ``local``, ``local:<gguf>``, ``openai:<m>`` or ``openai-compatible:<m>@<url>``.
-
-    Raises:
-        ModelUnavailableError: the string has none of these shapes.
-    """
-    if model == "local" or model.startswith("local:"):
-        path = model.partition(":")[2]
-        stem = path.rsplit("/", 1)[-1].removesuffix(".gguf") if path else local_model.DEFAULT_MODEL_ID
-        return ModelSpec("local", local_model.MODEL_ALIAS, None, f"local:{stem}", "function_calling")
-    if model.startswith("openai:") and len(model) > len("openai:"):
-        return ModelSpec("openai", model.removeprefix("openai:"), None, model, "json_schema")
-    if model.startswith("openai-compatible:"):
-        name, at, url = model.removeprefix("openai-compatible:").partition("@")
-        if name and at and url.startswith(("http://", "https://")):
-            return ModelSpec("openai-compatible", name, url.rstrip("/"), model, "function_calling")
-    raise ModelUnavailableError(
-        f"bad model {model!r}: use local, openai:<model> or openai-compatible:<model>@http://host:port/v1 "
-        "(AUDIT_MODEL or --model)"
-    )
 
 
 def open_llm(model: str, settings: Settings) -> LLM:
