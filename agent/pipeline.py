@@ -189,6 +189,9 @@ class _Runner:
                 return
             report = await self.audit_one(record)
             progress.update(report)
+            # an auditor with nothing to wait for (--no-llm) never suspends: yield so Ctrl-C and the other
+            # workers get their turn
+            await asyncio.sleep(0)
 
     async def audit_one(self, record: ValidRecord) -> AuditReport | None:
         evaluation = record.evaluation

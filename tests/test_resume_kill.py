@@ -1,19 +1,25 @@
 """Crash safety: a batch killed with SIGKILL at random points, resumed each time, ends exactly like a clean run.
 
-The child is a real process running the real runner. Kill points are chosen at random (seeded) by the number of
-reports already on disk plus a random extra delay, so kills land before the first report, mid-batch, and during
-the final compaction and report writing.
+Every child is a real process. Two kinds:
+
+- ``cli``: the real ``audit run --no-llm`` (validation, the agent's exact checks, the runner, the report);
+- ``rule``: the real runner with the deterministic test auditor, slowed down so that many kills fit in seconds.
+
+Kill points are random (seeded): the test waits until a random number of further reports is on disk, then waits a
+random extra moment, so kills land mid-write, between reports, and during the final compaction and report.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,14 +27,32 @@ import pytest
 from tests.fixtures_pipeline import canonical_reports, evaluation_record, write_batch
 
 REPO = Path(__file__).resolve().parent.parent
-N = 120
-KILLS = 6
+SAMPLE = REPO / "evals" / "datasets" / "sample_batch.jsonl"
 SEED = 20241104
 
 
-def child(batch: Path, out: Path) -> list[str]:
-    """The command of one batch run (the runner with the deterministic test auditor)."""
-    return [sys.executable, "-m", "tests.fixtures_pipeline", str(batch), str(out), "--delay", "0.03"]
+@dataclass(frozen=True)
+class Child:
+    kind: str
+    records: int
+    kills: int
+
+    def command(self, batch: Path, out: Path) -> list[str]:
+        if self.kind == "cli":
+            return [sys.executable, "-m", "agent", "run", str(batch), "--out", str(out), "--no-llm", "--no-progress"]
+        return [sys.executable, "-m", "tests.fixtures_pipeline", str(batch), str(out), "--delay", "0.03"]
+
+    def batch(self, path: Path) -> Path:
+        if self.kind == "rule":
+            return write_batch(path, [evaluation_record(i) for i in range(1, self.records + 1)])
+        base = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+        copies = math.ceil(self.records / len(base))
+        records = [{**r, "evaluation_id": f"{r['evaluation_id']}-k{k}"} for k in range(copies) for r in base]
+        return write_batch(path, records[: self.records])
+
+
+CLI = Child("cli", records=320, kills=3)
+RULE = Child("rule", records=120, kills=6)
 
 
 def reports_on_disk(out: Path) -> int:
@@ -45,73 +69,76 @@ def ids_on_disk(out: Path) -> list[str]:
     return [json.loads(line)["evaluation_id"] for line in lines if line.strip()]
 
 
-def run_to_end(batch: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(child(batch, out), cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+def run_to_end(child: Child, batch: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    cmd = child.command(batch, out)
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
 
 
-def kill_at(batch: Path, out: Path, rng: random.Random) -> int:
+def kill_at(child: Child, batch: Path, out: Path, rng: random.Random) -> int:
     """Start a run and SIGKILL it once a random number of further reports is on disk; reports on disk after."""
     start = reports_on_disk(out)
-    target = start + rng.randint(0, max(0, (N - start) // 3))
+    target = start + rng.randint(1, max(1, (child.records - start) // 3))
     extra = rng.uniform(0.0, 0.05)
-    proc = subprocess.Popen(child(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    proc = subprocess.Popen(child.command(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
     while reports_on_disk(out) < target and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
     time.sleep(extra)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    assert proc.stderr is not None
-    proc.stderr.close()
     return len(set(ids_on_disk(out)))
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_then_resume_equals_a_clean_run(tmp_path: Path) -> None:
-    batch = write_batch(tmp_path / "batch.jsonl", [evaluation_record(i) for i in range(1, N + 1)])
+@pytest.mark.parametrize("child", [CLI, RULE], ids=lambda c: c.kind)
+def test_sigkill_at_random_points_then_resume_equals_a_clean_run(child: Child, tmp_path: Path) -> None:
+    n = child.records
+    batch = child.batch(tmp_path / "batch.jsonl")
     clean = tmp_path / "clean"
-    assert run_to_end(batch, clean).returncode == 0
+    done = run_to_end(child, batch, clean)
+    assert done.returncode == 0, done.stderr
     expected = canonical_reports(clean / "reports.jsonl")
-    assert len(expected) == N
+    assert len(expected) == n
 
     out = tmp_path / "killed"
     rng = random.Random(SEED)
-    progress = []
-    for _ in range(KILLS):
-        progress.append(kill_at(batch, out, rng))
+    progress = [kill_at(child, batch, out, rng) for _ in range(child.kills)]
     assert progress == sorted(progress)  # nothing that reached the disk was lost
-    assert sum(0 < done < N for done in progress) >= 3, progress  # the kills did land mid-batch
+    assert sum(0 < d < n for d in progress) >= child.kills - 1, progress  # the kills did land mid-batch
 
     before = len(set(ids_on_disk(out)))
-    final = run_to_end(batch, out)
+    final = run_to_end(child, batch, out)
     assert final.returncode == 0, final.stderr
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["audited"] == N and summary["read"] == N
-    assert summary["audited_this_run"] == N - before  # nothing that finished was audited again
-    got = canonical_reports(out / "reports.jsonl")
-    assert got == expected  # record for record, in the same order
+    assert summary["audited"] == n and summary["read"] == n
+    assert summary["audited_this_run"] == n - before  # nothing that finished was audited again
+    assert canonical_reports(out / "reports.jsonl") == expected  # record for record, in the same order
     ids = ids_on_disk(out)
-    assert len(ids) == len(set(ids)) == N  # nothing duplicated, nothing lost
+    assert len(ids) == len(set(ids)) == n  # nothing duplicated, nothing lost
     assert (out / "failed.jsonl").read_text() == ""
     assert (out / "report.html").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_saves_what_finished_and_the_same_command_continues(tmp_path: Path) -> None:
-    batch = write_batch(tmp_path / "batch.jsonl", [evaluation_record(i) for i in range(1, N + 1)])
+    child = CLI
+    batch = child.batch(tmp_path / "batch.jsonl")
     out = tmp_path / "out"
-    proc = subprocess.Popen(child(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    proc = subprocess.Popen(child.command(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
     while reports_on_disk(out) < 10 and time.monotonic() < deadline:
-        time.sleep(0.005)
+        time.sleep(0.002)
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=30) == 130
+    assert proc.wait(timeout=60) == 130
+    assert proc.stderr is not None and "interrupted" in proc.stderr.read().decode()
+    proc.stderr.close()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stopped"] == "interrupted"
-    assert 10 <= summary["audited"] < N and summary["pending"] == N - summary["audited"]
+    assert 10 <= summary["audited"] < child.records and summary["pending"] == child.records - summary["audited"]
     assert summary["read"] == summary["audited"] + summary["rejected"] + summary["failed"] + summary["pending"]
     assert (out / "report.html").exists()  # the partial report is there to read
     done = summary["audited"]
-    assert run_to_end(batch, out).returncode == 0
+    assert run_to_end(child, batch, out).returncode == 0
     summary = json.loads((out / "summary.json").read_text())
-    assert (summary["stopped"], summary["audited"], summary["resumed"]) == ("complete", N, done)
+    assert (summary["stopped"], summary["audited"], summary["resumed"]) == ("complete", child.records, done)

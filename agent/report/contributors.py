@@ -85,7 +85,7 @@ def areas_for_improvement(s: ContributorStats) -> list[str]:
         out.append(f"verify before flagging: {s.false_flags} correct statement(s) flagged as errors")
     if s.mean_abs_diff:
         dim, gap = max(s.mean_abs_diff.items(), key=lambda kv: kv[1])
-        if gap >= 1.0:
+        if gap > 1.0:
             out.append(f"calibrate {dim} ratings against the rubric anchors (off by {gap:.1f} on average)")
     if s.rule_violations:
         out.append(f"apply the guideline rules: {s.rule_violations} violation(s)")
