@@ -147,6 +147,8 @@ class LLM:
             max_tokens=self._settings.llm_max_output_tokens,
             timeout=self._settings.llm_timeout_s,
             max_retries=self._settings.llm_max_attempts - 1,
+            # LangChain sends max_completion_tokens, which llama.cpp's server ignores; it reads max_tokens.
+            extra_body=None if self.spec.provider == "openai" else {"max_tokens": self._settings.llm_max_output_tokens},
         )
 
     def close(self) -> None:

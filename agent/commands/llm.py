@@ -84,7 +84,7 @@ def _calls(args: argparse.Namespace, settings: Settings) -> int:
     print("id\tts\trun\tmodel\tprompt\tinput\ttag\thit\tattempts\ttokens\tcost_usd\tseconds\terror")
     for r in rows:
         print(
-            f"{r.id}\t{r.ts}\t{r.run_id}\t{r.model}\t{r.prompt_name} {r.prompt_version}\t{r.input_hash[:12]}\t"
+            f"{r.id}\t{r.ts}\t{r.run_id}\t{r.model}\t{r.prompt_name} v{r.prompt_version}\t{r.input_hash[:12]}\t"
             f"{r.tag or '-'}\t{'hit' if r.cache_hit else 'miss'}\t{r.attempts}\t"
             f"{r.prompt_tokens}+{r.completion_tokens}\t{r.cost_usd:.6f}\t{r.latency_s:.3f}\t{r.error or '-'}"
         )
