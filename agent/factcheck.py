@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from agent.kb.aliases import (
+    ARTICLES,
     TextMention,
     find_titles,
     is_weak_key,
@@ -45,7 +46,9 @@ _YEAR_AFTER = re.compile(
     r"^(?:\s*\((?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?(?:first |originally )?"
     r"(?:released|came out|premiered|opened)(?: in(?: theaters in)?)? (?P<r>\d{4})\b)"
 )
-_IS_A_YEAR = re.compile(r"^ (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b")
+_IS_A_YEAR = re.compile(
+    r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b"
+)
 _CREDIT = re.compile(r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote)(?: and (?:co-)?(?:directed|written))? by ")
 _ORDINALS = {
     w: i
@@ -95,6 +98,7 @@ _ACTIVE_DIRECTED = re.compile(
     r"(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also |later )?(?:co-)?directed "
     r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
 )
+_AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Emmys?|Golden Globes?|BAFTAs?|Best [A-Z]|won|nominat\w+)")
 _PRONOUNS = frozenset({"He", "She", "They", "It", "This", "That", "These", "Both", "Who", "Which", "The"})
 _FILM_PRONOUN = re.compile(r"(?:^|\b)(?:it|the film|the movie|which)$", re.IGNORECASE)
 _ORDER = re.compile(
@@ -195,13 +199,18 @@ def _series_in(index: FactIndex, text: str) -> str | None:
 
 def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | None:
     """The one film a mention names, or None when the match is uncertain."""
-    key, year = mention.key, mention.year
-    if ctx.index.episodes_titled(key) or ctx.index.series_slug(key):
+    key = mention.key
+    if ctx.index.series_slug(key) or re.match(r"\s+(?:is|was) an upcoming\b", ctx.text[mention.end :]):
         return None
     matches = ctx.index.find_films(key)
+    if " " not in key:  # one word: "Lion" is not "The Lion"
+        has_article = ctx.text[mention.start : mention.end].split()[0].lower() in ARTICLES
+        matches = [m for m in matches if (m.film.title.split()[0].lower() in ARTICLES) == has_article]
+    year = mention.year or _stated_year(ctx.text[mention.end : mention.end + 80])
     if year is not None:
-        exact = [m for m in matches if m.film.year == year]
-        matches = exact or [m for m in matches if abs(m.film.year - year) <= 1] or matches
+        exact = [m for m in matches if year in _film_years(m.film)]
+        # A stated year far from every candidate: another film of the same title (a remake, a TV film).
+        matches = exact or [m for m in matches if min(abs(y - year) for y in _film_years(m.film)) <= MAX_YEAR_GAP]
     if len(matches) > 1:
         rest = ctx.prompt + " " + ctx.text[: mention.start] + " " + ctx.text[mention.end :]
         context = " " + " ".join(tokens(rest)) + " "
@@ -213,6 +222,24 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
                 return narrowed[0].film
         return None
     return matches[0].film if matches else None
+
+
+def _stated_year(after: str) -> int | None:
+    m = _YEAR_AFTER.match(after) or _IS_A_YEAR.match(after)
+    value = (m.groupdict().get("p") or m.groupdict().get("r") or m.groupdict().get("y")) if m else None
+    return int(value) if value else None
+
+
+def _film_years(film: Film) -> set[int]:
+    """The list year, and the year the lead paragraph or the article name gives (festival vs release year)."""
+    years = {film.year}
+    lead = re.search(r"\b(?:is|was) an? (?:\w+ ){0,3}?((?:18|19|20)\d\d)\b", film.extract[:300])
+    if lead and film.extract_matches_year():
+        years.add(int(lead.group(1)))
+    href = re.search(r"\((\d{4})_", film.href or "")
+    if href:
+        years.add(int(href.group(1)))
+    return years
 
 
 def _franchise_words(title: str) -> str:
@@ -234,8 +261,8 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     films: list[tuple[int, int, Film]] = []
     episodes: list[tuple[int, int, Episode]] = []
     for m in mentions:
-        eps = ctx.index.episodes_titled(m.key, ctx.series) if ctx.series else ctx.index.episodes_titled(m.key)
-        if eps and (ctx.series or m.quoted):
+        eps = ctx.index.episodes_titled(m.key, ctx.series) if ctx.series else []
+        if eps:
             if len(eps) == 1:
                 episodes.append((m.start, m.end, eps[0]))
             continue
@@ -271,19 +298,26 @@ def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
             return
         stated = int(m.groupdict().get("r") or m.groupdict().get("y") or 0)
         vend = e + m.end()
+    kinds = r"[^.]{0,40}\b(?:television|TV|short|documentary|stage|play|musical|series|miniseries)\b"
+    if year is None and re.match(kinds, after):
+        return  # "is a 1984 television film": another kind of work than the film of the table
     if ctx.index.series_slug(key) or any(r.type == "TV Show" for r in ctx.index.streaming_titles(key)):
         return
     candidates = [film] if film is not None else [m.film for m in ctx.index.find_films(key)]
     if not candidates:
         return
-    hit = [f for f in candidates if f.year == stated]
+    hit = [f for f in candidates if stated in _film_years(f)]
     if hit:
         ctx.claim((s, vend), "supported", "year", [hit[0].evidence()])
         return
     if len(candidates) == 1 and film is not None:
         gap = abs(film.year - stated)
-        corroborated = _people_named(film, ctx.text[max(0, s - 200) : e + 300])
-        if gap <= MAX_YEAR_GAP or corroborated:
+        before = ctx.text[max(ctx.text.rfind("\n", 0, s), ctx.text.rfind(". ", 0, s), 0) : s]
+        if stated == film.year + 1 and _AWARD_WORDS.search(before):
+            return  # "Best Director for The Revenant (2016)": the ceremony year of a 2015 film
+        if len(ctx.index.find_films(key, kinds=("title",))) > 1:
+            return  # several films share this title and none has this year: maybe yet another one
+        if gap <= MAX_YEAR_GAP:
             ctx.claim((s, vend), "contradicted", "year", [film.evidence()], correction=f"{film.title} ({film.year})")
 
 
@@ -302,6 +336,12 @@ def _credit_spans(sentence: str) -> Iterable[tuple[str, int, int, list[str]]]:
                 yield "writer", m.start(), stop, names
                 role = "director"
             yield role, m.start(), stop, names
+
+
+def _close(gap: str, limit: int) -> bool:
+    """A credit phrase belongs to the title before it: short gap, no other quoted title, no clause break."""
+    gap = gap.lstrip("\"”’'")
+    return len(gap) <= limit and not re.search(r"[\"“”;:]", gap)
 
 
 def _credit_verdict(claimed: list[str], actual: list[str]) -> str | None:
@@ -334,7 +374,7 @@ def _episode_credits(
 ) -> None:
     for role, cs, ce, names in _credit_spans(sentence):
         before = [t for t in targets if t[0] <= start + cs]
-        if not before:
+        if not before or (t_end := before[-1][1]) > start and not _close(ctx.text[t_end : start + cs], 120):
             continue
         bound = before if group else before[-1:]
         verdicts = {_credit_verdict(names, ep.directors if role == "director" else ep.writers) for _, _, ep in bound}
@@ -391,7 +431,9 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
             continue
         before = [f for f in films if f[1] <= start + cs]
         if before:
-            s0, _, film = before[-1]
+            s0, e0, film = before[-1]
+            if not _close(ctx.text[e0 : start + cs], 80) or re.search(r"\b(?:all|both|each)\s+$", sentence[:cs]):
+                continue
         elif ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
             s0, film = start, ctx.focus_film
         else:

@@ -60,7 +60,9 @@ COMMON_WORDS: Final = frozenset(
     friends friend people game games show film movie series season episode part story city king queen star stars
     light dark fire water gold blue black white red green death dead live alive big little great young always never
     again today tomorrow yesterday help run go stop wait away ever forever nothing everything something anything
-    someone everyone fury heat speed frozen cars signs split glass""".split()
+    someone everyone fury heat speed frozen cars signs split glass oscar oscars emmy emmys academy award awards
+    golden globe globes hollywood broadway disney pixar marvel netflix hbo netflix hulu amazon prime season finale
+    pilot premiere sequel prequel trilogy saga""".split()
 )
 
 
@@ -199,6 +201,13 @@ _TEXT_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*|&")
 _QUOTES = "\"“”'‘’*_«»"
 _SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "from", "by", "vs", "or"})
 MAX_TITLE_TOKENS: Final = 16
+_NOUNS_AFTER_ADJECTIVE: Final = frozenset(
+    """series film films movie movies show shows actor actress actors director directors writer writers producer
+    singer band comedy drama television tv government city company author novel novels version edition remake cast
+    crew award awards premiere people team league army war documentary animation animated studio studios network
+    channel language national musician artist poet player players model politician composer rapper comedian
+    character characters franchise sitcom miniseries anthology broadcaster production productions""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -256,14 +265,30 @@ def _accept(text: str, start: int, end: int, key: str) -> TextMention | None:
     capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL for w in words if w[0].isalnum())
     if not (quoted or (capitalised and words and (words[0][0].isupper() or words[0][0].isdigit()))):
         return None
-    if not quoted and year is None:
-        if is_weak_key(key):
+    if not quoted:
+        if year is None and is_weak_key(key):
             return None
-        # Part of a longer capitalised name ("Elijah Wood", "Foster Grant"): not this title.
+        # Part of a longer capitalised name ("Elijah Wood", "Human Development Report (2020)"): not this title.
         before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
         after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
-        if (before and before.group(1)[0].isupper() and before.group(1)[-1].isalnum()) or (
-            after and after.group(1)[0].isupper() and text[end - 1].isalnum() and after.group(1).lower() not in _SMALL
-        ):
+        prev = before.group(1) if before else ""
+        if prev and prev[0].isupper() and prev[-1].isalnum() and not re.search(r"['’]s$", prev):
             return None
+        if year is None and after and after.group(1)[0].isupper() and text[end - 1].isalnum():
+            if after.group(1).lower() not in _SMALL:
+                return None
+        if year is None and " " not in key:
+            # One word: not "a Canadian film" / "2013 Canadian", not the start of "Beyond the Gates".
+            if (
+                prev.lower() in ARTICLES
+                or prev.isdigit()
+                or text[end : end + 1] == "-"
+                or text[start - 1 : start] == "-"
+            ):
+                return None
+            nxt = after.group(1).lower().strip(".,;:") if after else ""
+            if nxt[:1].isdigit() or nxt in _NOUNS_AFTER_ADJECTIVE:
+                return None  # "the Canadian 2012-2014 series", "Canadian actress": an adjective, not a title
+            if re.match(r"[ \t]+(?:of|the|and|in|on|at|to|for|from|with)[ \t]+[A-Z]", text[end : end + 30]):
+                return None
     return TextMention(start=start, end=end, key=key, quoted=quoted, year=year)
