@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -113,6 +114,13 @@ class LLM:
         self._stats = CallStats()
         self._lock = threading.Lock()
         self._closed = False
+        # The embedded server computes one request at a time; queueing here instead of in the server keeps the
+        # request timeout about the request itself, and a retry does not pile up behind an abandoned one.
+        self._max_concurrency = 1 if spec.provider == "local" else None
+        self._slots = threading.BoundedSemaphore(1) if self._max_concurrency else None
+        self._async_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
         atexit.register(self.close)
 
     def __enter__(self) -> LLM:
@@ -280,10 +288,19 @@ class LLM:
         return args
 
     def _send(self, messages: list[dict[str, str]], schema: type[BaseModel]) -> Any:
-        return self._client.chat.completions.create(**self._request_args(messages, schema))
+        if self._slots is None:
+            return self._client.chat.completions.create(**self._request_args(messages, schema))
+        with self._slots:
+            return self._client.chat.completions.create(**self._request_args(messages, schema))
 
     async def _asend(self, messages: list[dict[str, str]], schema: type[BaseModel]) -> Any:
-        return await self._aclient.chat.completions.create(**self._request_args(messages, schema))
+        if self._slots is None:
+            return await self._aclient.chat.completions.create(**self._request_args(messages, schema))
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            slots = self._async_slots.setdefault(loop, asyncio.Semaphore(self._max_concurrency or 1))
+        async with slots:
+            return await self._aclient.chat.completions.create(**self._request_args(messages, schema))
 
     def _count_request(self) -> None:
         with self._lock:

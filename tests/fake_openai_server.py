@@ -12,6 +12,7 @@ import argparse
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,11 +28,13 @@ class Step:
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    usage: dict[str, int] | None = None  # the completion's token counts (default 11 + 7)
 
 
-def answer(arguments: str | dict[str, Any]) -> Step:
+def answer(arguments: str | dict[str, Any], *, after_s: float = 0.0) -> Step:
     """A forced-function-call answer whose ``arguments`` string is sent verbatim (so it may be malformed)."""
-    return Step("answer", arguments=arguments if isinstance(arguments, str) else json.dumps(arguments))
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    return Step("answer", arguments=text, seconds=after_s)
 
 
 def content(text: str) -> Step:
@@ -68,16 +71,26 @@ def completion(model: str, step: Step) -> dict[str, Any]:
         "created": 1_700_000_000,
         "model": model,
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+        "usage": step.usage or {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
     }
 
 
 class FakeOpenAIServer:
-    """The scripted server on 127.0.0.1 in a background thread; ``requests`` holds every JSON body received."""
+    """The scripted server on 127.0.0.1 in a background thread; ``requests`` holds every JSON body received.
 
-    def __init__(self, steps: list[Step], *, port: int = 0) -> None:
+    ``responder``, when given, decides each request's step from its body instead of the script (a deterministic
+    stand-in model, see ``tests/standin_model.py``).
+    """
+
+    def __init__(
+        self, steps: list[Step], *, port: int = 0, responder: Callable[[dict[str, Any]], Step] | None = None
+    ) -> None:
         self.steps = list(steps)
+        self.responder = responder
+        self.authorizations: list[str] = []  # the Authorization header of every POST
         self.requests: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -98,6 +111,8 @@ class FakeOpenAIServer:
     def _next(self, body: dict[str, Any]) -> Step:
         with self._lock:
             self.requests.append(body)
+            if self.responder is not None:
+                return self.responder(body)
             return self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -125,7 +140,18 @@ class FakeOpenAIServer:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                server.authorizations.append(self.headers.get("Authorization", ""))
                 step = server._next(body)
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._act(step, body)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _act(self, step: Step, body: dict[str, Any]) -> None:
                 if step.kind == "hang":
                     server._stopping.wait(step.seconds)
                     self.close_connection = True
@@ -134,6 +160,7 @@ class FakeOpenAIServer:
                 elif step.kind == "error":
                     self._send(step.status, step.body, step.headers)
                 else:
+                    server._stopping.wait(step.seconds)
                     self._send(200, completion(str(body.get("model", "fake")), step))
 
         return Handler

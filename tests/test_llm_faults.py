@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -222,11 +223,33 @@ def test_async_retries_503_then_succeeds(scripted) -> None:  # type: ignore[no-u
 
 
 def test_threads_share_one_llm(scripted) -> None:  # type: ignore[no-untyped-def]
-    from concurrent.futures import ThreadPoolExecutor
-
     server, llm = scripted([error(503), answer(GOOD)])
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda i: llm.structured(prompt(f"claim {i}"), Answer), range(12)))
     assert len(results) == 12 and all(r.verdict == "supported" for r in results)
     assert len(server.requests) == 13  # one 503 retried once
     assert llm.stats.calls == 12 and len(llm.cache.calls(limit=100)) == 12
+
+
+def test_local_provider_sends_one_request_at_a_time(tmp_path: Path) -> None:
+    with FakeOpenAIServer([answer(GOOD, after_s=0.2)]) as server:
+        spec = ModelSpec("local", "fake", server.base_url, "local:fake", "function_calling")
+        with LLM(spec, Settings(data_dir=tmp_path), retry=FAST) as llm:
+
+            async def batch() -> list[Answer]:
+                return list(await asyncio.gather(*(llm.astructured(prompt(f"c{i}"), Answer) for i in range(4))))
+
+            assert len(asyncio.run(batch())) == 4
+            assert len(asyncio.run(batch())) == 4  # a second event loop gets its own queue
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                assert len(list(pool.map(lambda i: llm.structured(prompt(f"t{i}"), Answer), range(4)))) == 4
+        assert len(server.requests) == 8 and server.max_in_flight == 1
+
+
+def test_remote_providers_send_concurrently(scripted) -> None:  # type: ignore[no-untyped-def]
+    server, llm = scripted([answer(GOOD, after_s=0.3)])
+
+    async def batch() -> list[Answer]:
+        return list(await asyncio.gather(*(llm.astructured(prompt(f"c{i}"), Answer) for i in range(4))))
+
+    assert len(asyncio.run(batch())) == 4 and server.max_in_flight > 1
