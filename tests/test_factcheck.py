@@ -187,3 +187,26 @@ def test_sample_batch_every_contradiction_is_a_planted_error_and_every_planted_e
     if "toy_story" not in known_notes:
         missed = [m for m in missed if not m.startswith("eq-0014")]
     assert missed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Wikipedia-style lead sentences (true facts) that once tripped the checks.
+        "Lion is a 2016 biographical film directed by Garth Davis.",  # the table only has "The Lion"
+        "Samson and Delilah is a 1984 television film starring Antony Hamilton.",  # not the 1949 film
+        'The System (USA: "The Girl-Getters") is a 1964 British drama film directed by Michael Winner.',
+        'Her films include the Oscar-nominated "Salaam Bombay" (1988), all directed by Mira Nair.',
+        'He starred in the Canadian 2012-2014 series "Arctic Air". The film is written and directed by David Ayer.',
+        "Alejandro G. Inarritu won Best Director for The Revenant (2016).",  # the ceremony year of a 2015 film
+        "As of the latest Human Development Report (2020), Norway ranks first.",
+        "Benji is an upcoming American drama film directed by Brandon Camp.",  # the remake, not the 1974 film
+    ],
+)
+def test_true_sentences_are_never_contradicted(fact_index: FactIndex, text: str) -> None:
+    assert [c for c in _claims(fact_index, text) if c.status == "contradicted"] == []
+
+
+def test_festival_year_in_the_lead_counts_as_the_films_year(fact_index: FactIndex) -> None:
+    # The list dates Teeth 2008 (release); its article is "Teeth (2007 film)" (festival premiere).
+    assert _one(_claims(fact_index, "Teeth is a 2007 black comedy horror film."), "year").status == "supported"
