@@ -14,14 +14,18 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+import httpx
+from chromadb.errors import ChromaError
 
 from agent import __version__, claims, judge
 from agent.comment import assess_comment
 from agent.compare import AgentFindings, CompletenessFinding, compare
 from agent.constraints import check_constraints
-from agent.errors import AuditError, ConfigError
+from agent.errors import AuditError, ConfigError, KnowledgeBaseError
 from agent.factcheck import check_claims
 from agent.feedback import VERSION as FEEDBACK_VERSION
 from agent.feedback import draft_feedback
@@ -34,6 +38,7 @@ from agent.models import (
     Claim,
     ConstraintCheck,
     Evaluation,
+    Evidence,
     Provenance,
     ResponseSide,
     Verdict,
@@ -83,6 +88,33 @@ def input_hash(evaluation: Evaluation) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+KB_RETRY_DELAYS_S = (0.5, 1.0, 2.0, 3.0)  # a restarting Chroma server is back within seconds, or not soon
+
+
+class GuardedEvidence:
+    """An evidence source whose transport failures (a ``chroma run`` server down or restarting) are retried briefly,
+    then raised as :class:`KnowledgeBaseError`: the batch runner records that evaluation as failed (``--retry-failed``
+    runs it again) instead of the whole batch stopping on an HTTP client's exception."""
+
+    def __init__(self, source: claims.EvidenceSource, delays: Sequence[float] = KB_RETRY_DELAYS_S) -> None:
+        self.source = source
+        self.delays = tuple(delays)
+
+    def search(self, query: str, k: int = 3) -> list[Evidence]:
+        for attempt, delay in enumerate((*self.delays, None), start=1):
+            try:
+                return self.source.search(query, k=k)
+            except (httpx.TransportError, httpx.HTTPStatusError, ChromaError) as e:
+                if delay is None:
+                    raise KnowledgeBaseError(
+                        f"the knowledge base did not answer after {attempt} tries ({type(e).__name__}: {e}); "
+                        "check that the Chroma server is up, then rerun with --retry-failed"
+                    ) from e
+                logger.warning("knowledge base request failed (%s); retrying in %.1fs", type(e).__name__, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable: the last try raises")  # pragma: no cover
+
+
 class Auditor:
     """Audits evaluations one at a time; safe to call concurrently from one event loop."""
 
@@ -99,7 +131,7 @@ class Auditor:
         self.settings = settings
         self.llm = llm
         self.facts = facts
-        self.retriever = retriever
+        self.retriever = GuardedEvidence(retriever) if retriever is not None else None
         self.ablation = ablation
         self.stages = Stages.for_ablation(ablation)
         if llm is None:

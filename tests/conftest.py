@@ -19,3 +19,14 @@ os.environ["AUDIT_SETTINGS_FILE"] = str(REPO_ROOT / "tests" / "data" / "no-setti
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--soak-size", type=int, default=60, help="evaluations per fault soak in tests/test_soak.py (make soak: 1000)"
+    )
+
+
+@pytest.fixture(scope="session")
+def soak_size(request: pytest.FixtureRequest) -> int:
+    return int(request.config.getoption("--soak-size"))
