@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures_kb import kb_fixture  # noqa: F401  (fixture)
 from tests.fixtures_kb_facts import fact_index  # noqa: F401  (fixture)
 from tests.fixtures_llm import _cassette_fully_played, _recording_server, recorded_llm, vcr_config  # noqa: F401
 

@@ -68,6 +68,12 @@ def test_build_is_incremental(tmp_path: Path) -> None:
     assert (third.added, third.updated, third.deleted, third.unchanged) == (0, 1, 1, 2)
     kb = KnowledgeBase(settings)
     assert kb.count() == 3
+
+    relabelled = [changed[1], changed[2].model_copy(update={"franchise": "Heat films"}), changed[3]]
+    fourth = kb.build(relabelled, profile="default", progress=False)
+    assert (fourth.embedded, fourth.relabelled, fourth.unchanged) == (0, 1, 2)
+    assert kb.get(["film:Heat#0"])[0].metadata["franchise"] == "Heat films"
+    kb.build(changed[1:], profile="default", progress=False)
     assert kb.get(["film:Alien#0"])[0].text.startswith("Alien (1979) is a horror film")
     assert kb.check(changed[1:], profile="default") == []
 

@@ -50,7 +50,8 @@ class BuildReport(_Record):
 
     total: int
     added: int
-    updated: int
+    updated: int = 0  # text changed: re-embedded
+    relabelled: int = 0  # only metadata changed: rewritten without embedding
     deleted: int
     unchanged: int
     seconds: float
@@ -186,8 +187,9 @@ class KnowledgeBase:
             for pid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
                 yield pid, meta or {}
 
-    def stored_hashes(self) -> dict[str, str]:
-        return {pid: str(meta.get("hash", "")) for pid, meta in self.iter_metadata()}
+    def stored_hashes(self) -> dict[str, tuple[str, str]]:
+        """id -> (content hash, text hash) of every stored passage."""
+        return {pid: (str(meta.get("hash", "")), str(meta.get("text_hash", ""))) for pid, meta in self.iter_metadata()}
 
     def get(self, ids: Sequence[str]) -> list[StoredPassage]:
         """Stored passages by id (missing ids are skipped), in the order given."""
@@ -263,13 +265,18 @@ class KnowledgeBase:
         started = time.perf_counter()
         wanted = _unique(passages)
         stored = self.stored_hashes()
-        todo = [p for p in wanted.values() if stored.get(p.id) != p.content_hash]
+        changed = [p for p in wanted.values() if stored.get(p.id, ("", ""))[0] != p.content_hash]
+        relabel = [p for p in changed if p.id in stored and stored[p.id][1] == p.text_hash]
+        todo = [p for p in changed if p.id not in stored or stored[p.id][1] != p.text_hash]
         stale = sorted(set(stored) - set(wanted))
         added = sum(1 for p in todo if p.id not in stored)
         embed_seconds = 0.0
         try:
             for start in range(0, len(stale), _PAGE):
                 self.collection.delete(ids=stale[start : start + _PAGE])
+            for start in range(0, len(relabel), _PAGE):
+                batch = relabel[start : start + _PAGE]
+                self.collection.update(ids=[p.id for p in batch], metadatas=[p.chroma_metadata() for p in batch])  # type: ignore[misc]
             bar = tqdm(total=len(todo), unit="passage", desc="embedding", file=sys.stderr, disable=not progress)
             with bar:
                 for start in range(0, len(todo), batch_size):
@@ -294,8 +301,9 @@ class KnowledgeBase:
             total=len(wanted),
             added=added,
             updated=len(todo) - added,
+            relabelled=len(relabel),
             deleted=len(stale),
-            unchanged=len(wanted) - len(todo),
+            unchanged=len(wanted) - len(changed),
             seconds=round(time.perf_counter() - started, 3),
             embed_seconds=round(embed_seconds, 3),
         )

@@ -1,0 +1,104 @@
+"""Retrieval over a real Chroma collection with the real model: the 100+ question set, filters, evidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from agent.errors import KnowledgeBaseError
+from agent.models import Evidence
+from agent.retrieval import Retriever, open_retriever
+from tests.fixtures_kb import KBFixture, load_questions
+
+K = 5
+
+
+def _rank(fixture: KBFixture, retriever: Retriever, question: dict[str, object]) -> int | None:
+    expected = set(question["expected"])  # type: ignore[call-overload]
+    hits = retriever.hits(str(question["question"]), k=K)
+    for rank, hit in enumerate(hits, start=1):
+        if expected.intersection(hit.entity_ids):
+            return rank
+    return None
+
+
+def test_question_set_is_large_and_covers_every_kind() -> None:
+    questions = load_questions()
+    assert len(questions) >= 100
+    assert {q["kind"] for q in questions} == {"film", "award", "episode", "continuity", "alias"}
+    assert len({q["id"] for q in questions}) == len(questions)
+
+
+def test_recall_at_5_and_mrr(kb_fixture: KBFixture, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = load_questions()
+    ranks = {str(q["id"]): _rank(kb_fixture, kb_fixture.retriever, q) for q in questions}
+    by_kind: dict[str, list[int | None]] = defaultdict(list)
+    for q in questions:
+        by_kind[str(q["kind"])].append(ranks[str(q["id"])])
+    recall = sum(r is not None for r in ranks.values()) / len(ranks)
+    mrr = sum(1 / r for r in ranks.values() if r is not None) / len(ranks)
+    misses = [f"{q['id']} {q['question']!r}" for q in questions if ranks[str(q["id"])] is None]
+    with capsys.disabled():
+        print(
+            f"\nretrieval over {kb_fixture.kb.count()} passages, {len(questions)} questions: "
+            f"recall@{K}={recall:.3f} MRR={mrr:.3f}"
+        )
+        for kind, rs in sorted(by_kind.items()):
+            found = sum(r is not None for r in rs)
+            print(f"  {kind:<11} {found}/{len(rs)}  MRR={sum(1 / r for r in rs if r) / len(rs):.3f}")
+    assert recall >= 0.95, "missed:\n" + "\n".join(misses)
+
+
+def test_exact_half_finds_aliases_and_episode_numbers(kb_fixture: KBFixture) -> None:
+    retriever = kb_fixture.retriever
+    assert "film:The_Avengers_(2012_film)" in retriever.mentions("Who is in the cast of Avengers Assemble?")
+    assert "episode:game-of-thrones:s03e09" in retriever.mentions("director of S3E9 of Game of Thrones")
+    assert "franchise:mcu" in retriever.mentions("MCU release order")
+    # A common word is not a title unless it is quoted.
+    assert not any(e.startswith("film:") for e in retriever.mentions("it was a good day"))
+    top = retriever.hits("director of S3E9 of Game of Thrones", k=1)[0]
+    assert top.passage_id == "episode:game-of-thrones:s03e09#0" and top.via in ("exact", "both")
+
+
+def test_franchise_filter_accepts_aliases_and_applies(kb_fixture: KBFixture) -> None:
+    hits = kb_fixture.retriever.hits("who played Bruce Banner", k=5, franchise="MCU")
+    assert hits and all(h.franchise == "Marvel Cinematic Universe" for h in hits)
+    with pytest.raises(KnowledgeBaseError, match="unknown franchise"):
+        kb_fixture.retriever.hits("anything", franchise="Not A Franchise")
+
+
+def test_type_and_year_filters(kb_fixture: KBFixture) -> None:
+    hits = kb_fixture.retriever.hits("Best Picture winner", k=5, types=["oscar"], year=1994)
+    assert hits and all(h.type == "oscar" and h.year == 1994 for h in hits)
+
+
+def test_search_returns_typed_evidence(kb_fixture: KBFixture) -> None:
+    evidence = kb_fixture.retriever.search("Who directed Inception?", k=3)
+    assert len(evidence) == 3 and all(isinstance(e, Evidence) for e in evidence)
+    inception = [e for e in evidence if e.passage_id.startswith("film:Inception#")]
+    assert inception and inception[0].source == "https://en.wikipedia.org/wiki/Inception"
+    assert "Christopher Nolan" in inception[0].quote
+
+
+def test_entity_without_a_passage_is_quoted_from_its_record(kb_fixture: KBFixture) -> None:
+    stored = {eid for p in kb_fixture.passages for eid in p.entity_ids}
+    absent = next(
+        f for f in kb_fixture.facts.films.values() if f.year == 1959 and f.id not in stored and len(f.title) > 12
+    )
+    hits = kb_fixture.retriever.hits(f'"{absent.title}" ({absent.year})', k=5)
+    record = [h for h in hits if h.passage_id == absent.id]
+    assert record and record[0].via == "exact" and record[0].text.startswith(absent.title)
+
+
+def test_dense_only_retriever_still_answers(kb_fixture: KBFixture) -> None:
+    dense = Retriever(kb_fixture.kb, None)
+    assert dense.mentions("Avengers Assemble") == []
+    assert dense.hits("Steven Spielberg dinosaur film 1993", k=3)[0].entity_ids == ["film:Jurassic_Park_(film)"]
+
+
+def test_open_retriever_cites_the_kb_version(kb_fixture: KBFixture) -> None:
+    retriever, version = open_retriever(kb_fixture.settings, kb_fixture.facts)
+    assert version.startswith("all-MiniLM-L6-v2-onnx-int8/default/")
+    assert version.endswith(f"/{kb_fixture.kb.count()}")
+    assert retriever.search("Game of Thrones finale", k=1)
