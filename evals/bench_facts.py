@@ -27,10 +27,13 @@ QUERIES: dict[str, Callable[[FactIndex], Any]] = {
 
 
 def bench_fact_index(repeats: int = 200) -> dict[str, Any]:
-    """Load the index once, then time each query ``repeats`` times; latencies in microseconds (p50, p95, max)."""
-    started = time.perf_counter()
+    """Load the index, then time each query ``repeats`` times; latencies in microseconds (p50, p95, max)."""
+    started, cpu = time.perf_counter(), time.process_time()
     index = FactIndex.load()
-    load_s = time.perf_counter() - started
+    load_s, load_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    started = time.perf_counter()
+    index.load_all()
+    load_all_s = time.perf_counter() - started
     queries: dict[str, dict[str, float]] = {}
     for name, query in QUERIES.items():
         query(index)  # warm caches
@@ -48,7 +51,9 @@ def bench_fact_index(repeats: int = 200) -> dict[str, Any]:
     worst_p95 = max(q["p95_us"] for q in queries.values())
     return {
         "records": index.record_count,
-        "load_s": round(load_s, 2),
+        "load_s": round(load_s, 2),  # films, Oscars, episodes, notes: what the exact checks need at startup
+        "load_cpu_s": round(load_cpu_s, 2),  # CPU time of that load: less sensitive to a busy machine
+        "load_rest_s": round(load_all_s, 2),  # Emmys, streaming catalogues, comics (loaded on first use)
         "queries": queries,
         "worst_p95_us": worst_p95,
         "under_1ms": worst_p95 < 1000,

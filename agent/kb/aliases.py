@@ -107,9 +107,12 @@ def _market(key: str) -> str:
     return key
 
 
+@lru_cache(maxsize=262144)
 def normalize_title(text: str) -> str:
     """The match key of a title: folded tokens, one leading article dropped, UK/US phrases unified."""
-    toks = [_ROMAN.get(m.group(), m.group()) for m in _TOKEN.finditer(fold(text))]
+    toks = _TOKEN.findall(fold(text))
+    if _ROMAN.keys() & set(toks):
+        toks = [_ROMAN.get(t, t) for t in toks]
     if len(toks) > 1 and toks[0] in ARTICLES:
         toks = toks[1:]
     return _market(" ".join(toks))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,32 +116,29 @@ class FactIndex:
         self,
         films: Sequence[Film],
         oscars: Sequence[Oscar],
-        emmys: Sequence[Emmy],
+        emmys: Sequence[Emmy] | Callable[[], Sequence[Emmy]],
         episodes: Sequence[Episode],
-        streaming: Sequence[StreamingTitle],
-        comics: Sequence[ComicCharacter] = (),
-        avengers: Sequence[Avenger] = (),
+        streaming: Sequence[StreamingTitle] | Callable[[], Sequence[StreamingTitle]],
+        comics: Sequence[ComicCharacter] | Callable[[], Sequence[ComicCharacter]] = (),
+        avengers: Sequence[Avenger] | Callable[[], Sequence[Avenger]] = (),
         notes: Sequence[Any] = (),
     ) -> None:
+        """Index the given records. A table given as a callable is loaded (and indexed) on first use."""
         self.films = {f.id: f for f in films}
         self.oscars = list(oscars)
-        self.emmys = list(emmys)
         self.episodes = {e.id: e for e in episodes}
-        self.streaming = list(streaming)
-        self.comics = list(comics)
-        self.avengers = list(avengers)
         self.notes = list(notes)
         self.notes_error: str | None = None
+        self._sources: dict[str, Any] = {"emmys": emmys, "streaming": streaming, "comics": comics, "avengers": avengers}
         self._film_keys: dict[str, list[tuple[str, AliasKind]]] = defaultdict(list)
         self._films_by_person: dict[str, list[str]] = defaultdict(list)
         for film in films:
             self._index_film(film)
         self._index_notes()
-        self._index_awards()
+        self._index_oscars()
         self._index_episodes()
-        self._index_catalogues()
 
-    def _index_awards(self) -> None:
+    def _index_oscars(self) -> None:
         self._oscars_by_title: dict[str, list[Oscar]] = defaultdict(list)
         self._oscars_by_person: dict[str, list[Oscar]] = defaultdict(list)
         self._oscars_by_category: dict[tuple[str, int], list[Oscar]] = defaultdict(list)
@@ -152,12 +149,59 @@ class FactIndex:
                 self._oscars_by_person[normalize_name(person)].append(oscar)
             self._oscars_by_category[(oscar.canonical_category, oscar.film_year)].append(oscar)
         self._categories = sorted({o.canonical_category for o in self.oscars})
-        self._emmys_by_nominee: dict[str, list[Emmy]] = defaultdict(list)
-        self._emmys_by_person: dict[str, list[Emmy]] = defaultdict(list)
+
+    def _table(self, name: str) -> list[Any]:
+        source = self._sources[name]
+        if callable(source):
+            started = time.perf_counter()
+            source = self._sources[name] = list(source())
+            logger.debug("fact index: loaded %s (%d rows) in %.2fs", name, len(source), time.perf_counter() - started)
+        return list(source) if not isinstance(source, list) else source
+
+    @cached_property
+    def emmys(self) -> list[Emmy]:
+        """Every Emmy nomination (loaded on first use)."""
+        return self._table("emmys")
+
+    @cached_property
+    def streaming(self) -> list[StreamingTitle]:
+        """Every streaming catalogue row (loaded on first use)."""
+        return self._table("streaming")
+
+    @cached_property
+    def comics(self) -> list[ComicCharacter]:
+        """Every Marvel/DC character (loaded on first use)."""
+        return self._table("comics")
+
+    @cached_property
+    def avengers(self) -> list[Avenger]:
+        """The Avengers roster (loaded on first use)."""
+        return self._table("avengers")
+
+    @cached_property
+    def _emmy_keys(self) -> tuple[dict[str, list[Emmy]], dict[str, list[Emmy]]]:
+        by_nominee: dict[str, list[Emmy]] = defaultdict(list)
+        by_person: dict[str, list[Emmy]] = defaultdict(list)
         for emmy in self.emmys:
-            self._emmys_by_nominee[normalize_title(emmy.nominee)].append(emmy)
+            by_nominee[normalize_title(emmy.nominee)].append(emmy)
             for credit in emmy.credits:
-                self._emmys_by_person[normalize_name(credit.name)].append(emmy)
+                by_person[normalize_name(credit.name)].append(emmy)
+        return by_nominee, by_person
+
+    @cached_property
+    def _streaming_by_title(self) -> dict[str, list[StreamingTitle]]:
+        out: dict[str, list[StreamingTitle]] = defaultdict(list)
+        for row in self.streaming:
+            out[normalize_title(row.title)].append(row)
+        return out
+
+    @cached_property
+    def _comics_by_name(self) -> dict[str, list[ComicCharacter]]:
+        out: dict[str, list[ComicCharacter]] = defaultdict(list)
+        for char in self.comics:
+            for key in {normalize_name(char.name), normalize_name(char.name.split(" (")[0])}:
+                out[key].append(char)
+        return out
 
     def _index_episodes(self) -> None:
         self._episode_by_number: dict[tuple[str, int, int], Episode] = {}
@@ -174,35 +218,36 @@ class FactIndex:
                 for number in range(ep.episode, (ep.episode_end or ep.episode) + 1):
                     self._episode_by_number[(ep.series_slug, ep.season, number)] = ep
 
-    def _index_catalogues(self) -> None:
-        self._streaming_by_title: dict[str, list[StreamingTitle]] = defaultdict(list)
-        for row in self.streaming:
-            self._streaming_by_title[normalize_title(row.title)].append(row)
-        self._comics_by_name: dict[str, list[ComicCharacter]] = defaultdict(list)
-        for char in self.comics:
-            for key in {normalize_name(char.name), normalize_name(char.name.split(" (")[0])}:
-                self._comics_by_name[key].append(char)
-
     # -- construction --------------------------------------------------------------------------------------
 
     @classmethod
     def load(cls, data_dir: Path | None = None, notes_dir: Path | None = None) -> FactIndex:
-        """Load every table from ``data_dir`` (default ``knowledge_base/data``) and the franchise notes."""
+        """Load the tables from ``data_dir`` (default ``knowledge_base/data``) and the franchise notes.
+
+        Films, Oscars and episodes are loaded now; Emmys, streaming catalogues and comics on first use (see
+        :meth:`load_all`), so that startup stays short.
+        """
         started = time.perf_counter()
         notes, notes_error = _load_notes(notes_dir)
         index = cls(
             films=load_films(data_dir),
             oscars=load_oscars(data_dir),
-            emmys=load_emmys(data_dir),
+            emmys=lambda: load_emmys(data_dir),
             episodes=load_episodes(data_dir),
-            streaming=load_streaming(data_dir),
-            comics=load_comics(data_dir),
-            avengers=load_avengers(data_dir),
+            streaming=lambda: load_streaming(data_dir),
+            comics=lambda: load_comics(data_dir),
+            avengers=lambda: load_avengers(data_dir),
             notes=notes,
         )
         index.notes_error = notes_error
-        logger.info("fact index: %d records in %.2fs", index.record_count, time.perf_counter() - started)
+        logger.info("fact index: films, Oscars, episodes loaded in %.2fs", time.perf_counter() - started)
         return index
+
+    def load_all(self) -> FactIndex:
+        """Load the tables that are loaded on first use now (e.g. before timing queries); returns self."""
+        _ = (self.emmys, self.streaming, self.comics, self.avengers, self._emmy_keys, self._streaming_by_title)
+        _ = self._comics_by_name
+        return self
 
     @property
     def record_count(self) -> int:
@@ -311,10 +356,8 @@ class FactIndex:
 
     def emmys_for(self, name: str) -> list[Emmy]:
         """Emmy nominations of a programme (by title) or a person (by credit name)."""
-        return [
-            *self._emmys_by_nominee.get(normalize_title(name), ()),
-            *self._emmys_by_person.get(normalize_name(name), ()),
-        ]
+        by_nominee, by_person = self._emmy_keys
+        return [*by_nominee.get(normalize_title(name), ()), *by_person.get(normalize_name(name), ())]
 
     # -- episodes ------------------------------------------------------------------------------------------
 
