@@ -1,0 +1,186 @@
+"""Exact checks of awards: Oscar wins and nominations (films and people), Emmy wins and nominations."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+
+from agent.factcheck.context import _PRONOUNS, _Context, _sentence_film
+from agent.kb.aliases import (
+    normalize_name,
+    same_person,
+)
+from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
+from agent.kb.sources import Film, Oscar
+from agent.models import Evidence
+
+logger = logging.getLogger(__name__)
+
+_AWARD = re.compile(
+    r"\b(?P<verb>won|wins|took|received|earned|picked up|(?:was |were |been )?nominated for|did not win|didn't win|"
+    r"never won|(?:was|were) not nominated for)\s+(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+for\s+)?"
+    r"(?P<cat>Best (?:Makeup and Hairstyling|(?:Supporting )?[A-Z][a-z]+(?: (?:[A-Z][a-z]+|Feature|Film))*))"
+)
+_SUBJECT_END = re.compile(
+    r"(?P<subj>\b[\w'’.,& -]+?)\s*(?:,\s*)?(?:\b(?:also|again|each|both|all|later|then|eventually|had|has|have|"
+    r"himself|herself|themselves|too)\s+)*$"
+)
+_EMMY = re.compile(
+    r"\b(?P<verb>won|received|(?:was |were )?nominated for)\s+(?:the |an |a )?(?:Primetime )?Emmys?(?: Awards?)?\s+"
+    r"for\s+(?P<cat>Outstanding(?:\s+(?:[A-Z][\w-]*|in|a|an|for|or|and|the|of|by))+?)"
+    r"(?=\s+in\s+\d{4}|[.,;]|\s+(?:for|with|at)\b|$)(?:\s+in\s+(?P<year>\d{4}))?"
+)
+_FILM_PRONOUN = re.compile(r"(?:^|\b)(?:it|the film|the movie|which)$", re.IGNORECASE)
+
+
+def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    sentence = ctx.text[start:end]
+    for m in _AWARD.finditer(sentence):
+        cat_key = normalize_name(m.group("cat"))
+        while cat_key not in OSCAR_CATEGORIES and len(cat_key.split()) > 2:
+            cat_key = cat_key.rsplit(" ", 1)[0]  # "Best Picture Oscar" -> "best picture"
+        if cat_key not in OSCAR_CATEGORIES:
+            continue
+        cats = oscar_categories(cat_key)
+        verb = m.group("verb")
+        won = not re.search(r"nominated|not|n't|never", verb)
+        negative = bool(re.search(r"not|n't|never", verb))
+        after = sentence[m.end() : m.end() + 120]
+        film = _film_after(ctx, start + m.end(), after, films)
+        pre = sentence[: m.start()]
+        subj_films = [f for f in films if f[1] <= start + m.start() and _only_list_between(sentence, f, start, m)]
+        span_start = start + m.start()
+        if subj_films:
+            for s0, _, f in subj_films:
+                _film_award(ctx, (s0, start + m.end()), f, cats, won, negative)
+            continue
+        subject = _SUBJECT_END.search(pre)
+        subj = subject.group("subj").strip(" ,") if subject else ""
+        subj = re.split(r"[,;:]| and ", subj)[-1].strip()
+        if _FILM_PRONOUN.search(subj):
+            pronoun_film = _sentence_film(ctx, span_start, films)
+            if pronoun_film is not None and film is None:
+                _film_award(ctx, (span_start, start + m.end()), pronoun_film, cats, won, negative)
+        elif subj and subj[0].isupper() and subj.split()[0] not in _PRONOUNS:
+            name = " ".join(w for w in subj.split() if w[0].isupper())
+            context_film = film or _sentence_film(ctx, span_start, films)
+            _person_award(ctx, (start + pre.rfind(subj), start + m.end()), name, context_film, cats, won, negative)
+
+
+def _only_list_between(sentence: str, f: tuple[int, int, Film], start: int, m: re.Match[str]) -> bool:
+    gap = sentence[f[1] - start : m.start()]
+    return bool(
+        re.fullmatch(r"(?:\s*\(\d{4}\))?(?:\s*(?:,|and|also|each|both|all|again|then)\s*|[^,.;]{0,0}\s*)*", gap)
+    )
+
+
+def _film_after(ctx: _Context, pos: int, after: str, films: list[tuple[int, int, Film]]) -> Film | None:
+    m = re.match(r"\s+for\s+(?:his role in |her role in |playing [^,.]+ in )?", after)
+    if m is None:
+        return None
+    if re.match(r"\s+for\s+(?:it|the film|the movie)\b", after):
+        return _sentence_film(ctx, pos, films)
+    target = pos + m.end()
+    return next(
+        (f for s, _, f in films if s == target or s == target + 4 and after[m.end() :].startswith("the ")), None
+    )
+
+
+def _category_rows(rows: Iterable[Oscar], cats: Sequence[str]) -> list[Oscar]:
+    return [o for o in rows if any(o.canonical_category.startswith(c.rstrip("*")) for c in cats)]
+
+
+def _winner_evidence(ctx: _Context, cats: Sequence[str], film_year: int) -> list[Evidence]:
+    return [o.evidence() for o in ctx.index.oscar_winner(cats[0].rstrip("*"), film_year)[:1]]
+
+
+def _film_award(
+    ctx: _Context, span: tuple[int, int], film: Film, cats: Sequence[str], won: bool, negative: bool
+) -> None:
+    all_rows = ctx.index.oscars_for_film(film.title, film.year)
+    if not all_rows:
+        return  # the Oscar data does not know this title: no link, no verdict
+    rows = _category_rows(all_rows, cats)
+    winners = [o for o in rows if o.winner]
+    label = cats[0].rstrip("*")
+    if negative:
+        target = winners if "nominated" not in ctx.text[span[0] : span[1]] else rows
+        status = "contradicted" if target else "supported"
+        ev = [o.evidence() for o in target[:1]] or _winner_evidence(ctx, cats, film.year)
+        ctx.claim(span, status, "award", ev, correction=target[0].quote() if target else None)
+    elif won:
+        if winners:
+            ctx.claim(span, "supported", "award", [winners[0].evidence()])
+        else:
+            ev = [o.evidence() for o in rows[:1]] + _winner_evidence(ctx, cats, film.year)
+            fix = f"{film.title} {'was nominated for' if rows else 'did not win'} {label} but did not win"
+            ctx.claim(span, "contradicted", "award", ev, correction=fix)
+    elif rows:
+        ctx.claim(span, "supported", "award", [rows[0].evidence()])
+    elif ctx.index.oscars_in(label, film.year):
+        ctx.claim(span, "contradicted", "award", _winner_evidence(ctx, cats, film.year), f"not nominated for {label}")
+
+
+def _person_award(
+    ctx: _Context,
+    span: tuple[int, int],
+    name: str,
+    film: Film | None,
+    cats: Sequence[str],
+    won: bool,
+    negative: bool,
+) -> None:
+    rows = _category_rows(ctx.index.oscars_for_person(name), cats) if len(name.split()) >= 2 else []
+    if film is not None:
+        film_rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
+        mine = [o for o in film_rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+        if not mine and film_rows and len(name.split()) >= 2 and not rows:
+            return  # a person the category never named for this film: maybe another film; say nothing
+        rows = mine or ([] if len(name.split()) < 2 else [])
+        if not mine:
+            return
+    if not rows:
+        return
+    winners = [o for o in rows if o.winner]
+    if negative:
+        status = "contradicted" if winners else "supported"
+        ctx.claim(span, status, "award", [(winners or rows)[0].evidence()], winners[0].quote() if winners else None)
+    elif won:
+        if winners:
+            ctx.claim(span, "supported", "award", [winners[0].evidence()])
+        else:
+            ev = [rows[0].evidence()] + _winner_evidence(ctx, cats, rows[0].film_year)
+            ctx.claim(span, "contradicted", "award", ev, correction=f"{rows[0].quote()}; did not win")
+    else:
+        ctx.claim(span, "supported", "award", [rows[0].evidence()])
+
+
+def _check_emmys(ctx: _Context, start: int, end: int) -> None:
+    sentence = ctx.text[start:end]
+    for m in _EMMY.finditer(sentence):
+        subject = re.search(
+            r"((?:[A-Z][\w'’.&-]*\s+){0,5}?[A-Z][\w'’.&-]*)\s+(?:also\s+|has\s+|had\s+)?$", sentence[: m.start()]
+        )
+        if subject is None or subject.group(1).split()[0] in _PRONOUNS:
+            continue
+        name = subject.group(1)
+        wanted = normalize_name(m.group("cat"))
+        rows = [e for e in ctx.index.emmys_for(name) if normalize_name(e.category) == wanted]
+        if not rows:
+            continue
+        year = int(m.group("year")) if m.group("year") else None
+        in_year = [e for e in rows if year is None or e.year == year]
+        winners = [e for e in in_year if e.winner]
+        span = (start + subject.start(1), start + m.end())
+        if "nominated" in m.group("verb"):
+            if in_year:
+                ctx.claim(span, "supported", "award", [in_year[0].evidence()])
+            continue
+        if winners:
+            ctx.claim(span, "supported", "award", [winners[0].evidence()])
+            continue
+        won_years = sorted({e.year for e in rows if e.winner})
+        evidence = [e.evidence() for e in (in_year[:1] or [r for r in rows if r.winner][:1])]
+        fix = f"won in {', '.join(map(str, won_years))}" if won_years else "nominated, never won"
+        ctx.claim(span, "contradicted", "award", evidence, correction=fix)

@@ -1,0 +1,171 @@
+"""Shared state and entity resolution of the exact checks: sentences, the film a mention names, focus."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from agent.kb.aliases import ARTICLES, TextMention, tokens
+from agent.kb.facts import FactIndex
+from agent.kb.sources import Episode, Film
+from agent.models import Claim, ClaimStatus, Evidence, ResponseSide
+
+logger = logging.getLogger(__name__)
+
+MAX_YEAR_GAP = 3  # a stated year further off than this may be another film of the same title (a remake)
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bvs)(?<!\bNo)[.!?](?=\s+[\"“(A-Z0-9])|\n+"
+)
+_YEAR_AFTER = re.compile(
+    r"^(?:\s*\((?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?(?:first |originally )?"
+    r"(?:released|came out|premiered|opened)(?: in(?: theaters in)?)? (?P<r>\d{4})\b)"
+)
+_IS_A_YEAR = re.compile(
+    r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b"
+)
+_PRONOUNS = frozenset({"He", "She", "They", "It", "This", "That", "These", "Both", "Who", "Which", "The"})
+
+
+@dataclass
+class _Context:
+    """What one response is about so far: the film/episodes in focus, the series named, franchise words."""
+
+    index: FactIndex
+    text: str
+    prompt: str
+    side: ResponseSide
+    series: str | None = None
+    focus_film: Film | None = None
+    focus_episodes: list[Episode] = field(default_factory=list)
+    previous_films: list[Film] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def claim(
+        self,
+        span: tuple[int, int],
+        status: str,
+        kind: str,
+        evidence: Sequence[Evidence],
+        correction: str | None = None,
+    ) -> None:
+        start, end = span
+        text = self.text[start:end].strip() or self.text[start:end]
+        if status == "contradicted" and not evidence:
+            status, correction = "unverifiable", None
+        self.claims.append(
+            Claim(
+                text=text,
+                status=cast(ClaimStatus, status),
+                evidence=list(evidence),
+                response=self.side,
+                span=(start, end),
+                method="exact",
+                correction=correction,
+                kind=kind,
+            )
+        )
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() > start:
+            out.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _series_in(index: FactIndex, text: str) -> str | None:
+    found = {index.series_slug(m.group()) for m in re.finditer(r"Game of Thrones|The Office|Friends|Simpsons", text)}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | None:
+    """The one film a mention names, or None when the match is uncertain."""
+    key = mention.key
+    if ctx.index.series_slug(key) or re.match(r"\s+(?:is|was) an upcoming\b", ctx.text[mention.end :]):
+        return None
+    matches = ctx.index.find_films(key)
+    if " " not in key:  # one word: "Lion" is not "The Lion"
+        has_article = ctx.text[mention.start : mention.end].split()[0].lower() in ARTICLES
+        matches = [m for m in matches if (m.film.title.split()[0].lower() in ARTICLES) == has_article]
+    year = mention.year or _stated_year(ctx.text[mention.end : mention.end + 80])
+    if year is not None:
+        exact = [m for m in matches if year in _film_years(m.film)]
+        # A stated year far from every candidate: another film of the same title (a remake, a TV film).
+        matches = exact or [m for m in matches if min(abs(y - year) for y in _film_years(m.film)) <= MAX_YEAR_GAP]
+    if len(matches) > 1:
+        rest = ctx.prompt + " " + ctx.text[: mention.start] + " " + ctx.text[mention.end :]
+        context = " " + " ".join(tokens(rest)) + " "
+        franchise = [m for m in matches if m.kind == "subtitle" and f" {_franchise_words(m.film.title)} " in context]
+        people = [m for m in matches if _people_named(m.film, sentence)]
+        exact_title = [m for m in matches if m.kind == "title"]
+        for narrowed in (franchise, people, exact_title):
+            if len(narrowed) == 1:
+                return narrowed[0].film
+        return None
+    return matches[0].film if matches else None
+
+
+def _stated_year(after: str) -> int | None:
+    m = _YEAR_AFTER.match(after) or _IS_A_YEAR.match(after)
+    value = (m.groupdict().get("p") or m.groupdict().get("r") or m.groupdict().get("y")) if m else None
+    return int(value) if value else None
+
+
+def _film_years(film: Film) -> set[int]:
+    """The list year, and the year the lead paragraph or the article name gives (festival vs release year)."""
+    years = {film.year}
+    lead = re.search(r"\b(?:is|was) an? (?:\w+ ){0,3}?((?:18|19|20)\d\d)\b", film.extract[:300])
+    if lead and film.extract_matches_year():
+        years.add(int(lead.group(1)))
+    href = re.search(r"\((\d{4})_", film.href or "")
+    if href:
+        years.add(int(href.group(1)))
+    return years
+
+
+def _franchise_words(title: str) -> str:
+    return " ".join(tokens(re.split(r":| – | - ", title)[0]))
+
+
+def _people_named(film: Film, sentence: str) -> bool:
+    lead = film.directed_by()
+    people = [*film.cast, *(lead[0] if lead else [])]
+    return any(p and p in sentence for p in people)
+
+
+def _sentence_film(ctx: _Context, pos: int, films: list[tuple[int, int, Film]]) -> Film | None:
+    """The film "it" means at ``pos``: the one film named earlier in the sentence, else the focus film."""
+    earlier = list({f.id: f for s, _, f in films if s < pos}.values())
+    if earlier:
+        return earlier[0] if len(earlier) == 1 else None
+    return ctx.focus_film
+
+
+def _close(gap: str, limit: int) -> bool:
+    """A credit phrase belongs to the title before it: short gap, no other quoted title, no clause break."""
+    gap = gap.lstrip("\"”’'")
+    return len(gap) <= limit and not re.search(r"[\"“”;:]", gap)
+
+
+def _note_for(ctx: _Context, *titles: str) -> object | None:
+    from agent.kb import notes as notes_module
+
+    found = [notes_module.franchise_for_title(ctx.index.notes, t) for t in titles]
+    return found[0] if found and found[0] is not None and all(f is found[0] for f in found) else None
+
+
+def _note_evidence(note: object, section: str, lines: Sequence[str]) -> Evidence:
+    meta = note.meta  # type: ignore[attr-defined]
+    path = note.path  # type: ignore[attr-defined]
+    return Evidence(
+        passage_id=f"note:{meta.id}:{section}#0", source=f"franchises/{path.name}", quote="; ".join(lines)[:1500]
+    )

@@ -1,0 +1,133 @@
+"""Exact claim checks, no model: claims about entities the fact index covers, compared with the index.
+
+For one response text this finds the titles it mentions (alias aware; see :func:`agent.kb.aliases.find_titles`),
+reads the values it states next to them with fixed patterns (a year in parentheses or "released in 1999",
+"directed by X", "written by X", "won Best Picture", "the ninth episode of season 3", "aired on ...", "N seasons",
+"X played Y in T", "A was released before B", "Title (YYYY)" for a title the franchise notes do not know) and
+returns :class:`agent.models.Claim` records with ``method="exact"``.
+
+Precision comes first. A claim is only ``contradicted`` when the title resolves to one record (by year, franchise
+words, people named nearby, award linkage) and the stated value clearly disagrees with that record, which is
+cited as evidence; when the match is uncertain the check says nothing (or ``unverifiable`` for existence).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from agent.factcheck.awards import _check_awards, _check_emmys
+from agent.factcheck.context import (
+    _IS_A_YEAR,
+    _YEAR_AFTER,
+    MAX_YEAR_GAP,
+    _Context,
+    _film_years,
+    _resolve_film,
+    _sentences,
+    _series_in,
+)
+from agent.factcheck.credits import _check_active_director, _check_episode_facts, _check_film_credits
+from agent.factcheck.franchise import _check_cast, _check_existence, _check_order, _check_seasons
+from agent.kb.aliases import (
+    TextMention,
+    find_titles,
+)
+from agent.kb.facts import FactIndex
+from agent.kb.sources import Episode, Film
+from agent.models import Claim, ResponseSide
+
+logger = logging.getLogger(__name__)
+
+CHECKER_VERSION = "exact-v1"
+_AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Emmys?|Golden Globes?|BAFTAs?|Best [A-Z]|won|nominat\w+)")
+
+
+def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: ResponseSide = "a") -> list[Claim]:
+    """Exact checks of one response; claims in text order, at most one per (kind, span).
+
+    Args:
+        text: the response text.
+        index: the fact index.
+        prompt: the task prompt, used only for context (which series or franchise the question is about).
+        response: which side of a side-by-side task ``text`` is.
+    """
+    ctx = _Context(index=index, text=text, prompt=prompt, side=response)
+    ctx.series = _series_in(index, prompt) or _series_in(index, text)
+    mentions = find_titles(text, index.has_title_key)
+    for start, end in _sentences(text):
+        here = [m for m in mentions if start <= m.start < end]
+        _check_sentence(ctx, start, end, here)
+    seen: set[tuple[str | None, tuple[int, int] | None]] = set()
+    out: list[Claim] = []
+    for claim in sorted(ctx.claims, key=lambda c: c.span or (0, 0)):
+        if (claim.kind, claim.span) not in seen:
+            seen.add((claim.kind, claim.span))
+            out.append(claim)
+    return out
+
+
+def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
+    sentence = ctx.text[start:end]
+    films: list[tuple[int, int, Film]] = []
+    episodes: list[tuple[int, int, Episode]] = []
+    for m in mentions:
+        eps = ctx.index.episodes_titled(m.key, ctx.series) if ctx.series else []
+        if eps:
+            if len(eps) == 1:
+                episodes.append((m.start, m.end, eps[0]))
+            continue
+        film = _resolve_film(ctx, m, sentence)
+        if film is not None:
+            films.append((m.start, m.end, film))
+        _check_year(ctx, m, film)
+    _check_existence(ctx, start, end)
+    _check_episode_facts(ctx, start, end, episodes)
+    _check_film_credits(ctx, start, end, films)
+    _check_active_director(ctx, start, end, films)
+    _check_awards(ctx, start, end, films)
+    _check_order(ctx, start, end, films)
+    _check_cast(ctx, start, end, films)
+    _check_seasons(ctx, start, end)
+    _check_emmys(ctx, start, end)
+    if episodes:
+        ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())
+    ctx.previous_films = list({f.id: f for _, _, f in films}.values())
+    if films:
+        distinct = list({f.id: f for _, _, f in films}.values())
+        # "It"/"the film" in the next sentence is only resolved when this sentence named one film.
+        ctx.focus_film = distinct[0] if len(distinct) == 1 else None
+
+
+def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
+    s, e, key, year = mention.start, mention.end, mention.key, mention.year
+    after = ctx.text[e : e + 80]
+    stated, vend = year, e + (after.find(")") + 1 if year else 0)
+    if stated is None:
+        m = _YEAR_AFTER.match(after) or _IS_A_YEAR.match(after)
+        if m is None or not (m.groupdict().get("r") or m.groupdict().get("y")):
+            return
+        stated = int(m.groupdict().get("r") or m.groupdict().get("y") or 0)
+        vend = e + m.end()
+    kinds = r"[^.]{0,40}\b(?:television|TV|short|documentary|stage|play|musical|series|miniseries)\b"
+    if year is None and re.match(kinds, after):
+        return  # "is a 1984 television film": another kind of work than the film of the table
+    if ctx.index.series_slug(key) or any(r.type == "TV Show" for r in ctx.index.streaming_titles(key)):
+        return
+    candidates = [film] if film is not None else [m.film for m in ctx.index.find_films(key)]
+    if not candidates:
+        return
+    hit = [f for f in candidates if stated in _film_years(f)]
+    if hit:
+        ctx.claim((s, vend), "supported", "year", [hit[0].evidence()])
+        return
+    if len(candidates) == 1 and film is not None:
+        gap = abs(film.year - stated)
+        before = ctx.text[max(ctx.text.rfind("\n", 0, s), ctx.text.rfind(". ", 0, s), 0) : s]
+        if stated == film.year + 1 and _AWARD_WORDS.search(before):
+            return  # "Best Director for The Revenant (2016)": the ceremony year of a 2015 film
+        if len(ctx.index.find_films(key, kinds=("title",))) > 1:
+            return  # several films share this title and none has this year: maybe yet another one
+        if gap <= MAX_YEAR_GAP:
+            ctx.claim((s, vend), "contradicted", "year", [film.evidence()], correction=f"{film.title} ({film.year})")

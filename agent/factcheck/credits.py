@@ -1,0 +1,201 @@
+"""Exact checks of credits: film directors, episode directors and writers, episode numbers and air dates."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from agent.factcheck.context import _PRONOUNS, _close, _Context
+from agent.kb.aliases import (
+    leading_names,
+    normalize_name,
+    same_person,
+)
+from agent.kb.sources import Episode, Film
+from agent.models import ClaimStatus, Evidence
+
+logger = logging.getLogger(__name__)
+
+_CREDIT = re.compile(r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote)(?: and (?:co-)?(?:directed|written))? by ")
+_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
+        "twenty-fourth twenty-fifth".split(),
+        start=1,
+    )
+}
+_EPISODE_POS = re.compile(
+    r"\b(?:the )?(?P<ord>[a-z-]+) episode of (?:the )?season (?P<s1>\d+)|\bepisode (?P<e2>\d+) of season (?P<s2>\d+)|"
+    r"\bseason (?P<s3>\d+),? episode (?P<e3>\d+)|\bS(?P<s4>\d{1,2}) ?E(?P<e4>\d{1,3})\b|"
+    r"\(episode (?P<e5>\d+)\)|\b(?:from|of|in) season (?P<s6>\d+)\b",
+    re.IGNORECASE,
+)
+_AIRED = re.compile(
+    r"\b(?:first )?(?:aired|premiered|broadcast)(?: on)? "
+    r"(?P<date>(?:[A-Z][a-z]+ \d{1,2}, \d{4})|(?:\d{1,2} [A-Z][a-z]+ \d{4}))"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )
+}
+_ACTIVE_DIRECTED = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also |later )?(?:co-)?directed "
+    r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
+)
+
+
+def _credit_spans(sentence: str) -> Iterable[tuple[str, int, int, list[str]]]:
+    for m in _CREDIT.finditer(sentence):
+        names = leading_names(sentence[m.end() :])
+        if names:
+            last = names[-1]
+            stop = sentence.find(last.split()[-1], m.end()) + len(last.split()[-1])
+            role = "director" if "direct" in m.group("role") else "writer"
+            if "directed" in m.group() and ("written" in m.group() or "wrote" in m.group()):
+                yield "writer", m.start(), stop, names
+                role = "director"
+            yield role, m.start(), stop, names
+
+
+def _credit_verdict(claimed: list[str], actual: list[str]) -> str | None:
+    if not actual:
+        return None
+    matched = [c for c in claimed if any(same_person(c, a) for a in actual)]
+    if len(matched) == len(claimed):
+        return "supported"
+    unmatched_full = [c for c in claimed if c not in matched and len(normalize_name(c).split()) >= 2]
+    return "contradicted" if unmatched_full and not matched else None
+
+
+def _check_episode_facts(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:
+    sentence = ctx.text[start:end]
+    group = bool(re.match(r"\s*(?:Both|All|Each)\b", sentence))
+    if episodes:
+        targets = episodes
+    elif group or (len(ctx.focus_episodes) == 1 and re.match(r"\s*(?:It|The episode|This episode)\b", sentence)):
+        targets = [(start, start, ep) for ep in ctx.focus_episodes]
+    else:
+        return
+    _episode_credits(ctx, start, sentence, targets, group and not episodes)
+    if group and len(targets) > 1:
+        return  # "Both are from season 6": one value for several episodes, left to the model stage
+    _episode_positions(ctx, start, sentence, targets)
+
+
+def _episode_credits(
+    ctx: _Context, start: int, sentence: str, targets: list[tuple[int, int, Episode]], group: bool
+) -> None:
+    for role, cs, ce, names in _credit_spans(sentence):
+        before = [t for t in targets if t[0] <= start + cs]
+        if not before or (t_end := before[-1][1]) > start and not _close(ctx.text[t_end : start + cs], 120):
+            continue
+        bound = before if group else before[-1:]
+        verdicts = {_credit_verdict(names, ep.directors if role == "director" else ep.writers) for _, _, ep in bound}
+        verdict = verdicts.pop() if len(verdicts) == 1 else None
+        if verdict is None:
+            continue
+        s0, _, ep = bound[-1]
+        actual = ep.directors if role == "director" else ep.writers
+        fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+        ctx.claim((min(s0, start + cs), start + ce), verdict, role, [e.evidence() for _, _, e in bound], fix)
+
+
+def _episode_positions(ctx: _Context, start: int, sentence: str, targets: list[tuple[int, int, Episode]]) -> None:
+    for m in _EPISODE_POS.finditer(sentence):
+        before = [t for t in targets if t[0] <= start + m.start()]
+        if not before:
+            continue
+        s0, _, ep = before[-1]
+        season = next((int(m.group(g)) for g in ("s1", "s2", "s3", "s4", "s6") if m.group(g)), None)
+        number = next((int(m.group(g)) for g in ("e2", "e3", "e4", "e5") if m.group(g)), None)
+        if m.group("ord"):
+            number = _ORDINALS.get(m.group("ord").lower())
+        ok_season = season is None or season == ep.season
+        last = ep.episode_end or ep.episode
+        ok_number = number is None or (ep.episode is not None and last is not None and ep.episode <= number <= last)
+        span = (min(s0, start + m.start()), start + m.end())
+        if ok_season and ok_number:
+            ctx.claim(span, "supported", "episode_number", [ep.evidence()])
+        elif not ok_season or ep.numbering_reliable:
+            ctx.claim(span, "contradicted", "episode_number", [ep.evidence()], correction=ep.code)
+    for m in _AIRED.finditer(sentence):
+        before = [t for t in targets if t[0] <= start + m.start()]
+        stated = _iso_date(m.group("date"))
+        if before and stated and before[-1][2].air_date:
+            ep = before[-1][2]
+            status: ClaimStatus = "supported" if stated == ep.air_date else "contradicted"
+            ctx.claim((start + m.start(), start + m.end()), status, "air_date", [ep.evidence()], ep.air_date)
+
+
+def _iso_date(text: str) -> str | None:
+    m = re.fullmatch(r"([A-Za-z]+) (\d{1,2}), (\d{4})", text) or re.fullmatch(r"(\d{1,2}) ([A-Za-z]+) (\d{4})", text)
+    if not m:
+        return None
+    a, b, year = m.groups()
+    month, day = (a, b) if a.isalpha() else (b, a)
+    number = _MONTHS.get(month.lower())
+    return f"{year}-{number:02d}-{int(day):02d}" if number else None
+
+
+def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    sentence = ctx.text[start:end]
+    for role, cs, ce, names in _credit_spans(sentence):
+        if role != "director":
+            continue
+        before = [f for f in films if f[1] <= start + cs]
+        if before:
+            s0, e0, film = before[-1]
+            if not _close(ctx.text[e0 : start + cs], 80) or re.search(r"\b(?:all|both|each)\s+$", sentence[:cs]):
+                continue
+        elif ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
+            s0, film = start, ctx.focus_film
+        else:
+            continue
+        facts = ctx.index.directors_of(film.title, film.year)
+        actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
+        verdict = _credit_verdict(names, actual)
+        if verdict == "contradicted" and any(n.split()[-1] in film.extract for n in names):
+            verdict = None  # the lead paragraph names them somewhere: the parse may have missed a co-director
+        if verdict:
+            ctx.claim((s0, start + ce), verdict, "director", [f.evidence for f in facts[:2]], " & ".join(actual))
+
+
+def _director_verdict(ctx: _Context, name: str, film: Film) -> tuple[str | None, list[Evidence], list[str]]:
+    facts = ctx.index.directors_of(film.title, film.year)
+    actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
+    verdict = _credit_verdict([name], actual)
+    if verdict == "contradicted" and name.split()[-1] in film.extract:
+        verdict = None
+    return verdict, [f.evidence for f in facts[:2]], actual
+
+
+def _check_active_director(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """``"Chris Columbus directed all three"``, ``"Ridley Scott directed Gladiator"``."""
+    sentence = ctx.text[start:end]
+    for m in _ACTIVE_DIRECTED.finditer(sentence):
+        name, pos = m.group("name"), start + m.end()
+        if len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
+            continue
+        if m.group("group"):
+            targets = ctx.previous_films if len(ctx.previous_films) >= 2 else []
+        else:
+            targets = [f for s, _, f in films if s == pos]
+        results = [(f, *_director_verdict(ctx, name, f)) for f in targets]
+        if not results or any(v is None for _, v, _, _ in results):
+            continue
+        wrong = [r for r in results if r[1] == "contradicted"]
+        span = (start + m.start(), start + m.end() + (0 if m.group("group") else _mention_len(films, pos)))
+        if wrong:
+            film, _, evidence, actual = wrong[0]
+            ctx.claim(span, "contradicted", "director", evidence, f"{film.title}: {' & '.join(actual)}")
+        else:
+            ctx.claim(span, "supported", "director", [e for r in results for e in r[2][:1]])
+
+
+def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
+    return next((e - s for s, e, _ in films if s == pos), 0)

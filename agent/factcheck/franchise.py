@@ -1,0 +1,193 @@
+"""Exact checks against the franchise notes and episode guides: release order, chronology, who played whom,
+season counts, and titles a franchise does not have."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from agent.factcheck.context import _Context, _note_evidence, _note_for, _series_in
+from agent.kb.aliases import (
+    is_weak_key,
+    normalize_name,
+    normalize_title,
+    same_person,
+)
+from agent.kb.sources import Film
+
+logger = logging.getLogger(__name__)
+
+_NUMBER_WORDS = {
+    w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)
+}
+_SEASONS = re.compile(r"\b(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r") seasons\b", re.IGNORECASE)
+_ONGOING = {"the-simpsons"}  # the guide is a snapshot: a higher count may be true today
+_ORDER = re.compile(
+    r"\b(?P<what>was released|came out|premiered|is set|takes place|was set)\s+(?P<rel>before|after|earlier than|"
+    r"later than)\s*$"
+)
+_PLAYED = re.compile(
+    r"(?P<actor>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:played|plays|portrayed|portrays|voiced|voices|"
+    r"starred as|stars as|as) (?P<char>(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*)"
+)
+_YEAR_PAREN = re.compile(r" ?\((?P<year>(?:19|20)\d\d)\)")
+_TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’.!?&-]*:?|of|the|a|an|and|in|on|to|for|with|from|–|-|&|:)$")
+_FILM_WORDS = re.compile(r"\b(?:films?|movies?|sequels?|prequels?|instal+ments?|entr(?:y|ies))\b", re.IGNORECASE)
+
+
+def _check_order(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    if len(films) < 2 or not ctx.index.notes:
+        return
+    from agent.kb import notes as notes_module
+
+    for (s1, e1, a), (s2, e2, b) in zip(films, films[1:], strict=False):
+        m = _ORDER.search(ctx.text[e1:s2])
+        if m is None:
+            continue
+        note = _note_for(ctx, a.title, b.title)
+        if note is None:
+            continue
+        chrono = "set" in m.group("what") or "place" in m.group("what")
+        fn = notes_module.chronology_index if chrono else notes_module.release_index
+        ia, ib = fn(note, a.title), fn(note, b.title)  # type: ignore[arg-type]
+        if ia is None or ib is None or ia == ib:
+            continue
+        before = m.group("rel") in ("before", "earlier than")
+        status = "supported" if (ia < ib) == before else "contradicted"
+        meta = note.meta  # type: ignore[attr-defined]
+        what = "set" if chrono else "released"
+        fix = f"{a.title} is {what} {'before' if ia < ib else 'after'} {b.title}"
+        lines = list(meta.chronology) if chrono else [f"{r.title} ({r.year})" for r in meta.release_order]
+        section = "in-universe-chronology" if chrono else "release-order"
+        ctx.claim((s1, e2), status, "order", [_note_evidence(note, section, lines)], fix)
+
+
+def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    if not ctx.index.notes:
+        return
+    from agent.kb import notes as notes_module
+
+    sentence = ctx.text[start:end]
+    for m in _PLAYED.finditer(sentence):
+        after = [f for f in films if f[0] >= start + m.end()]
+        before = [f for f in films if f[1] <= start + m.start()]
+        film = (after or before)[0][2] if (after or before) else ctx.focus_film
+        if film is None:
+            continue
+        note = _note_for(ctx, film.title)
+        if note is None:
+            continue
+        actors = notes_module.actors_for(note, m.group("char"), film.title)  # type: ignore[arg-type]
+        if not actors:
+            continue
+        status = "supported" if any(same_person(m.group("actor"), a) for a in actors) else "contradicted"
+        lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
+        wanted = normalize_name(m.group("char"))
+        lines = [ln for ln in lines if wanted in normalize_name(ln)]
+        ctx.claim(
+            (start + m.start(), start + m.end()),
+            status,
+            "cast",
+            [_note_evidence(note, "who-played-whom", lines)],
+            correction=" / ".join(actors),
+        )
+
+
+def _check_seasons(ctx: _Context, start: int, end: int) -> None:
+    sentence = ctx.text[start:end]
+    for m in _SEASONS.finditer(sentence):
+        slug = _series_in(ctx.index, sentence) or ctx.series
+        if slug is None:
+            continue
+        fact = ctx.index.season_count(slug)
+        if fact is None or not isinstance(fact.value, int):
+            continue
+        raw = m.group("n").lower()
+        stated = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        if stated == fact.value:
+            status = "supported"
+        elif slug in _ONGOING and stated > fact.value:
+            continue
+        else:
+            status = "contradicted"
+        ctx.claim(
+            (start + m.start(), start + m.end()), status, "season_count", [fact.evidence], f"{fact.value} seasons"
+        )
+
+
+def _title_before(text: str) -> tuple[str, int] | None:
+    """The title-like words right before a position (``"... came Star Wars: Episode X – The Last Hope"``)."""
+    words = list(re.finditer(r"\S+", text))
+    start = None
+    for w in reversed(words):
+        if w.group().endswith((",", ";")) or not _TITLE_WORD.match(w.group()):
+            break
+        start = w
+    if start is None:
+        return None
+    title_start = start.start()
+    title = text[title_start:].rstrip()
+    lead = re.match(r"(?:(?:of|the|a|an|and|in|on|to|for|with|from|–|-|&|:)\s+)+", title)
+    if lead:
+        title, title_start = title[lead.end() :], title_start + lead.end()
+    return (title, title_start) if title[:1].isupper() or title[:1].isdigit() else None
+
+
+def _check_existence(ctx: _Context, start: int, end: int) -> None:
+    """A ``Title (YYYY)`` that extends a franchise entry's title but that no table or note knows."""
+    if not ctx.index.notes or not (_FILM_WORDS.search(ctx.prompt) or _FILM_WORDS.search(ctx.text)):
+        return
+    from agent.kb import notes as notes_module
+
+    sentence = ctx.text[start:end]
+    for m in _YEAR_PAREN.finditer(sentence):
+        found = _title_before(
+            re.sub(r"^\s*(?:\d+[.)]|[-*•])\s+", lambda x: " " * len(x.group()), sentence[: m.start()])
+        )
+        if found is None:
+            continue
+        title, offset = found
+        key = normalize_title(title)
+        if not key or ctx.index.has_title_key(key) or (":" not in title and not re.search(r"\d", title)):
+            continue
+        notes = [n for n in ctx.index.notes if _extends_entry(n, key)]
+        note = min(notes, key=lambda n: len(n.meta.release_order)) if notes else None
+        span = (start + offset, start + m.end())
+        if note is None:
+            base = _base_film(ctx, key)
+            if base is not None:  # "Inception 2: Dreamfall": a sequel of a film no franchise note covers
+                ctx.claim(span, "unverifiable", "existence", [base.evidence()])
+            continue
+        if notes_module.franchise_for_title([note], title) is not None:
+            continue
+        year = int(m.group("year"))
+        entries = note.meta.release_order
+        lines = [f"{r.title} ({r.year})" for r in entries]
+        evidence = [_note_evidence(note, "release-order", lines)]
+        if entries[0].year <= year <= entries[-1].year:
+            fix = f"no such title in the release order of {note.meta.franchise}"
+            ctx.claim(span, "contradicted", "existence", evidence, fix)
+        else:
+            ctx.claim(span, "unverifiable", "existence", evidence)
+
+
+def _base_film(ctx: _Context, key: str) -> Film | None:
+    """The one known film whose title the key extends with a sequel number or subtitle, if any."""
+    words = key.split()
+    for n in range(len(words) - 1, 0, -1):
+        base = " ".join(words[:n])
+        if is_weak_key(base):
+            break
+        films = ctx.index.find_films(base, kinds=("title",))
+        if films:
+            return films[0].film if len(films) == 1 else None
+    return None
+
+
+def _extends_entry(note: object, key: str) -> bool:
+    """True when ``key`` starts with a franchise entry's title (``toy story 2 5 buzzs mission``)."""
+    for entry in note.meta.release_order:  # type: ignore[attr-defined]
+        base = normalize_title(entry.title)
+        if key != base and key.startswith(base + " ") and len(base.split()) >= 1 and len(base) >= 4:
+            return True
+    return False
