@@ -52,6 +52,8 @@ class Side:
     missed: list[Part]
     false_flags: list[Part]
     weak_comment: str | None = None
+    comment_empty: bool = False  # names no content, strength, limitation or problem (breaks comment rules)
+    comment_vague: bool = False  # names a problem only vaguely: a comment rule_violation is acceptable
 
 
 def gold_ratings(draft: Draft) -> dict[str, int]:
@@ -113,7 +115,16 @@ def contributor(draft: Draft, behaviour: str, rng: random.Random) -> Side:
     elif behaviour == "doubt":  # low accuracy with no error named
         ratings.update(factual_accuracy=3, overall=4)
     comment, weak = _comment_for(draft, behaviour, rng, caught, missed, false_flags)
-    return Side(issues, {k: _clamp(v) for k, v in ratings.items()}, comment, missed, false_flags, weak)
+    return Side(
+        issues,
+        {k: _clamp(v) for k, v in ratings.items()},
+        comment,
+        missed,
+        false_flags,
+        weak,
+        comment_empty=behaviour in ("generic", "empty_long", "doubt"),
+        comment_vague=behaviour == "harsh",
+    )
 
 
 def _comment_for(
@@ -209,10 +220,13 @@ def label(draft: Draft, side: Side, g: Guidelines) -> tuple[list[GoldFlag], list
         flags.append(GoldFlag(type="incomplete_missed", dimension="completeness", about=draft.missing))
     if side.weak_comment:
         flags.append(GoldFlag(type="weak_comment", about=side.weak_comment))
-    flags += rule_breaks(g, side.ratings, side.issues, side.comment)
+    flags += rule_breaks(g, side.ratings, side.issues, side.comment, comment_empty=side.comment_empty)
     explained = {d for f in flags for d in EXPLAINS.get(f.type, {f.dimension} if f.dimension else set())}
     gold = gold_ratings(draft)
     expected, acceptable = list(flags), list[GoldFlag]()
+    if side.comment_vague:
+        acceptable.append(GoldFlag(type="rule_violation", about="the comment names its problem only vaguely"))
+        acceptable.append(GoldFlag(type="weak_comment", about="the comment names its problem only vaguely"))
     for dim, score in side.ratings.items():
         if abs(score - gold[dim]) >= 2:
             flag = GoldFlag(

@@ -56,6 +56,7 @@ class HandCase(BaseModel):
     planted: list[list[str]] = Field(default_factory=list)
     claims: list[list[str]] = Field(default_factory=list)
     claims_b: list[list[str]] = Field(default_factory=list)
+    empty_comment: bool = False  # the comment names no content, strength, limitation or problem
     notes: str
 
 
@@ -95,7 +96,7 @@ def build_case(i: int, hand: HandCase) -> GoldCase:
     guidelines = load_guidelines(hand.project)
     for side, ratings, _ in sides:
         own = [x for x in issues if x.response == side]
-        for flag in rule_breaks(guidelines, ratings, own, hand.comment):
+        for flag in rule_breaks(guidelines, ratings, own, hand.comment, comment_empty=hand.empty_comment):
             if not any(e.type == flag.type and e.dimension == flag.dimension for e in expected):
                 expected.append(flag)
     explained = {

@@ -22,8 +22,20 @@ EXPLAINS = {
 }
 
 
-def rule_breaks(g: Guidelines, ratings: dict[str, int], issues: list[ContributorIssue], comment: str) -> list[GoldFlag]:
-    """The guideline rules the contributor's own ratings, issues and comment break, as expected flags."""
+def rule_breaks(
+    g: Guidelines,
+    ratings: dict[str, int],
+    issues: list[ContributorIssue],
+    comment: str,
+    *,
+    comment_empty: bool = False,
+) -> list[GoldFlag]:
+    """The guideline rules the contributor's own ratings, issues and comment break, as expected flags.
+
+    Word counts are measured; what a comment *says* is the labeller's call: ``comment_empty`` marks a comment that
+    names no specific content, strength, limitation or problem (generic praise, long-but-empty text, vague doubt),
+    which breaks ``comment_specific`` at any length and ``comment_required_below`` when a score is low.
+    """
     words = len(comment.split())
     out: list[GoldFlag] = []
     for rule in g.rules:
@@ -36,9 +48,9 @@ def rule_breaks(g: Guidelines, ratings: dict[str, int], issues: list[Contributor
             broken, dim = hit and ratings[rule.dimension] > rule.max_score, rule.dimension
         elif isinstance(rule, CommentRequiredBelow):
             low = [d for d in (rule.dimensions or list(ratings)) if ratings[d] <= rule.threshold]
-            broken = bool(low) and words < rule.min_words
+            broken = bool(low) and (words < rule.min_words or comment_empty)
         elif isinstance(rule, CommentSpecific):
-            broken = words < rule.min_words
+            broken = words < rule.min_words or comment_empty
         elif isinstance(rule, OverallConsistent):
             others = [v for d, v in ratings.items() if d != rule.dimension]
             broken, dim = all(abs(ratings[rule.dimension] - v) > rule.max_gap for v in others), rule.dimension

@@ -69,7 +69,7 @@ class GoldLabel(_Strict):
     claims: list[GoldClaim] = Field(default_factory=list)
     split: Split
     category: str = Field(min_length=1)
-    source: Literal["generated", "handwritten"]
+    source: Literal["generated", "handwritten", "sample", "halueval"]
     notes: str = ""
 
 

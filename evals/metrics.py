@@ -4,7 +4,8 @@ How agent flags are matched to gold (see ``evals/datasets/gold/README.md``): per
 ``(type, dimension)`` for ``rating_misaligned`` and ``(type,)`` for every other type (two missed errors in one
 evaluation are one ``missed_error`` unit). A predicted unit in ``expected_flags`` is a true positive; one in
 neither ``expected_flags`` nor ``acceptable_flags`` is a false positive; an expected unit not predicted is a false
-negative. Gold claims are matched to agent claims on the same response by overlapping character spans.
+negative. Gold claims are matched to agent claims on the same response by character spans that overlap at least
+half of the gold claim.
 """
 
 from __future__ import annotations
@@ -208,18 +209,38 @@ def _agent_span(text: str, claim: Claim) -> tuple[int, int] | None:
     return claim.span if claim.span is not None else _span(text, claim.text)
 
 
+# Claim kinds that can speak to each other (a claim without a kind, or the model's, matches any).
+_KIND_GROUPS = ({"year"}, {"director", "writer", "credits"}, {"cast"}, {"award"}, {"order", "chronology"})
+
+
+def _kinds_compatible(gold_kind: str, agent_kind: str | None) -> bool:
+    if not gold_kind or not agent_kind or agent_kind == "model":
+        return True
+    groups = [g for g in _KIND_GROUPS if gold_kind in g]
+    return not groups or agent_kind in groups[0] or not any(agent_kind in g for g in _KIND_GROUPS)
+
+
 def match_claim(response_text: str, gold: GoldClaim, claims: Sequence[Claim]) -> str:
-    """The agent's status for one gold claim: contradicted > supported > unverifiable, or ``not_found``."""
+    """The agent's status for one gold claim: contradicted > supported > unverifiable, or ``not_found``.
+
+    An agent claim speaks to a gold claim when it overlaps at least half of the gold span and is about the same
+    kind of fact when both kinds are known, so a title-and-year sub-claim ("Iron Man (2008)") does not stand in
+    for a sentence about who played whom or about release order.
+    """
     target = _span(response_text, gold.quote)
     if target is None:
         return "not_found"
+    need = (target[1] - target[0]) / 2
     statuses = set()
     for claim in claims:
-        if claim.response != gold.response:
+        if claim.response != gold.response or not _kinds_compatible(gold.kind, claim.kind):
             continue
         span = _agent_span(response_text, claim)
-        hit = span is not None and span[0] < target[1] and target[0] < span[1]
-        if hit or (span is None and (claim.text in gold.quote or gold.quote in claim.text)):
+        if span is not None:
+            hit = min(span[1], target[1]) - max(span[0], target[0]) >= need
+        else:
+            hit = gold.quote in claim.text or (claim.text in gold.quote and len(claim.text) >= need)
+        if hit:
             statuses.add(claim.status)
     for status in ("contradicted", "supported", "unverifiable"):
         if status in statuses:

@@ -167,12 +167,18 @@ def test_claims_match_by_span_overlap_and_by_text() -> None:
     director = GoldClaim(quote="It was directed by Michael Mann.", status="contradicted")
     cast = GoldClaim(quote="It stars Al Pacino and Robert De Niro.", status="supported")
     agent_claims = [
-        Claim(text="Heat (1995)", status="supported", span=(0, 8)),
+        Claim(text="Heat was released in 1995", status="supported", span=(0, 25)),
+        Claim(text="Heat", status="contradicted", span=(0, 4), evidence=[EV]),  # too small a part of the sentence
         Claim(text="directed by Michael Mann", status="contradicted", evidence=[EV]),  # no span: matched by text
     ]
     assert match_claim(TEXT, year, agent_claims) == "supported"
     assert match_claim(TEXT, director, agent_claims) == "contradicted"
     assert match_claim(TEXT, cast, agent_claims) == "not_found"
+    # same span, different kind of fact: a correct year does not verify a cast sentence
+    cast_sentence = GoldClaim(quote="It stars Al Pacino and Robert De Niro.", status="contradicted", kind="cast")
+    year_only = [Claim(text="It stars Al Pacino and Robert De Niro", status="supported", kind="year", span=(61, 98))]
+    assert match_claim(TEXT, cast_sentence, year_only) == "not_found"
+    assert match_claim(TEXT, cast_sentence, [year_only[0].model_copy(update={"kind": "cast"})]) == "supported"
     scores = claim_scores([(_case("a", [], claims=[year, director, cast]), _report("a", [], claims=agent_claims))])
     assert scores.accuracy("supported") == 0.5
     assert scores.accuracy("contradicted") == 1.0

@@ -1,0 +1,86 @@
+"""``audit eval``: measure the agent on a labelled dataset, once per ablation, and write the results table.
+
+Datasets: ``gold`` (337 gold audits: generated + hand-written), ``gold-dev`` / ``gold-heldout`` (the fixed
+splits), ``sample`` (the 41-case sample batch), ``halueval-qa`` / ``halueval-general`` (public hallucination
+benchmarks). Ablations: ``exact`` (exact checks only, no model), ``model-only``, ``retrieval-model``, ``full``, or
+``all`` (the four, same data, same model). Each ablation's run resumes from ``.audit/eval/...`` (model calls are
+cached), so an interrupted run can simply be started again. Results: ``evals/results/<date>-<model>-<dataset>.md``
+and ``.json``. Exit code 0 when every ablation ran, 1 when one could not (for example no model reachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from typing import TYPE_CHECKING, cast
+
+from agent.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from agent.audit import Ablation
+
+DATASET_CHOICES = ("gold", "gold-dev", "gold-heldout", "halueval-qa", "halueval-general", "sample")
+ABLATION_CHOICES = ("exact", "model-only", "retrieval-model", "full", "all")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``eval`` subcommand."""
+    p = subparsers.add_parser(
+        "eval",
+        help="measure the agent on the gold set or a benchmark; write evals/results/*.md",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--dataset", choices=DATASET_CHOICES, default="gold", help="default: gold")
+    p.add_argument("--model", help="provider:model (default: AUDIT_MODEL or the embedded local model)")
+    p.add_argument("--ablation", default="all", help="exact | model-only | retrieval-model | full | all (default)")
+    p.add_argument("--limit", type=int, help="only the first N records of the dataset")
+    p.add_argument("--concurrency", type=int, default=2, help="evaluations audited at once (default 2)")
+    p.add_argument("--fresh", action="store_true", help="do not resume earlier runs of this commit")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=handle)
+
+
+def _ablations(text: str) -> list[Ablation]:
+    names = [a.strip() for a in text.split(",") if a.strip()]
+    if names == ["all"]:
+        return ["exact", "model-only", "retrieval-model", "full"]
+    unknown = [n for n in names if n not in ABLATION_CHOICES or n == "all"]
+    if unknown or not names:
+        raise SystemExit(
+            f"audit eval: --ablation {text!r}: use one or more of exact, model-only, retrieval-model, "
+            "full (comma-separated), or all"
+        )
+    return [cast("Ablation", n) for n in names]
+
+
+def handle(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the evaluation and print where the results are."""
+    ablations = _ablations(args.ablation)
+    if args.limit is not None and args.limit < 1:
+        raise SystemExit("audit eval: --limit must be at least 1")
+    # The harness lives in the repository's evals/ folder, which is not part of the installed package.
+    if importlib.util.find_spec("evals") is None:
+        sys.path.insert(0, str(REPO_ROOT))
+    from evals.harness import run_eval
+    from evals.results_table import ablation_table, write_results
+
+    run = run_eval(
+        settings,
+        args.dataset,
+        ablations,
+        model=args.model,
+        limit=args.limit,
+        concurrency=args.concurrency,
+        progress=not args.no_progress,
+        fresh=args.fresh,
+    )
+    md, js = write_results(run)
+    print(f"{run.dataset}: {run.n} records, commit {run.commit}, model {run.model}")
+    print("\n".join(ablation_table(run.results)))
+    print(f"results: {md}\n         {js}")
+    not_run = [r for r in run.results if r.not_run is not None]
+    for r in not_run:
+        print(f"ablation {r.ablation} did not run: {r.not_run}", file=sys.stderr)
+    return 1 if not_run else 0
