@@ -18,7 +18,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -83,9 +83,10 @@ class Tally:
 class BatchOutcome:
     """The folder's state after the run, the run's tally, and what became of the records passed in."""
 
-    state: RunState
-    tally: Tally
-    counts: BatchCounts
+    # repr=False: asyncio formats the finished task's result when the loop shuts down; a batch's state is large
+    state: RunState = field(repr=False)
+    tally: Tally = field(default_factory=Tally)
+    counts: BatchCounts = field(default_factory=BatchCounts)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -169,6 +170,41 @@ class _Progress:
         self._bar.close()
 
 
+class _GroupCommit:
+    """fsync in a worker thread, one fsync for every record written while the previous one ran.
+
+    A record counts as finished only once :meth:`commit` returns, i.e. once it is on disk; meanwhile the event
+    loop goes on auditing (the exact checks are CPU work, an fsync is a few milliseconds of waiting).
+    """
+
+    def __init__(self, files: Sequence[JsonlAppender]) -> None:
+        self.files = files
+        self.written = 0
+        self.synced = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def commit(self) -> None:
+        """Wait until everything written so far, this record included, is on disk."""
+        self.written += 1
+        ticket = self.written
+        while self.synced < ticket:
+            if self._task is None:
+                self._task = asyncio.create_task(self._sync())
+            await asyncio.shield(self._task)
+
+    async def _sync(self) -> None:
+        upto = self.written
+        try:
+            await asyncio.to_thread(self._sync_all)
+        finally:
+            self._task = None
+        self.synced = max(self.synced, upto)
+
+    def _sync_all(self) -> None:
+        for f in self.files:
+            f.sync()
+
+
 class _Runner:
     def __init__(self, auditor: Auditor, out_dir: Path, state: RunState, options: RunOptions, tally: Tally) -> None:
         self.auditor = auditor
@@ -176,6 +212,7 @@ class _Runner:
         self.options = options
         self.reports = JsonlAppender(out_dir / REPORTS)
         self.failures = JsonlAppender(out_dir / FAILED)
+        self.durable = _GroupCommit([self.reports, self.failures])
         self.tally = tally
 
     async def worker(self, queue: asyncio.Queue[ValidRecord], progress: _Progress) -> None:
@@ -194,6 +231,7 @@ class _Runner:
             await asyncio.sleep(0)
 
     async def audit_one(self, record: ValidRecord) -> AuditReport | None:
+        """Audit one record and put the result on disk; None when it failed (recorded in failed.jsonl)."""
         evaluation = record.evaluation
         started = time.perf_counter()
         try:
@@ -201,40 +239,44 @@ class _Runner:
             if report.evaluation_id != evaluation.evaluation_id:
                 raise AuditError(f"the agent returned a report for {report.evaluation_id!r}")
         except (AuditError, ValidationError) as e:
-            self.record_failure(record, e)
+            failure = failure_of(record, e)
+            self.failures.write(failure)
+            self.state.failed[failure.evaluation_id] = failure  # in the file now: compaction must keep it
+            await self.durable.commit()
+            self.tally.failed_now += 1
+            logger.warning("evaluation %s (line %d) failed: %s", failure.evaluation_id, record.line, failure.reason)
             return None
         if report.provenance.input_hash != record.content_hash:
             # the runner decides which version of the record this report belongs to
             provenance = report.provenance.model_copy(update={"input_hash": record.content_hash})
             report = report.model_copy(update={"provenance": provenance})
-        self.reports.append(report)
-        self.state.reports[evaluation.evaluation_id] = report
+        self.reports.write(report)
+        self.state.reports[evaluation.evaluation_id] = report  # in the file now: compaction must keep it
+        await self.durable.commit()
         self.tally.audited_now += 1
         self.tally.spent_usd += report.provenance.cost_usd
         logger.debug("audited %s in %.2fs", evaluation.evaluation_id, time.perf_counter() - started)
         return report
 
-    def record_failure(self, record: ValidRecord, error: Exception) -> None:
-        reason = str(error).strip() or type(error).__name__
-        if isinstance(error, ValidationError):
-            reason = f"the agent produced an invalid report: {error.errors()[0]['msg']}"
-        failure = FailedEvaluation(
-            evaluation_id=record.evaluation.evaluation_id,
-            input_hash=record.content_hash,
-            line=record.line,
-            error=type(error).__name__,
-            reason=reason,
-            attempts=getattr(error, "attempts", None),
-            failed_at=datetime.now(UTC),
-        )
-        self.failures.append(failure)
-        self.state.failed[failure.evaluation_id] = failure
-        self.tally.failed_now += 1
-        logger.warning("evaluation %s (line %d) failed: %s", failure.evaluation_id, record.line, reason)
-
     def close(self) -> None:
         self.reports.close()
         self.failures.close()
+
+
+def failure_of(record: ValidRecord, error: Exception) -> FailedEvaluation:
+    """The failed.jsonl record of an evaluation the agent could not audit."""
+    reason = str(error).strip() or type(error).__name__
+    if isinstance(error, ValidationError):
+        reason = f"the agent produced an invalid report: {error.errors()[0]['msg']}"
+    return FailedEvaluation(
+        evaluation_id=record.evaluation.evaluation_id,
+        input_hash=record.content_hash,
+        line=record.line,
+        error=type(error).__name__,
+        reason=reason,
+        attempts=getattr(error, "attempts", None),
+        failed_at=datetime.now(UTC),
+    )
 
 
 async def run_batch(

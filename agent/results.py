@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -149,22 +150,37 @@ def read_json_lines_raw(path: Path) -> list[dict[str, Any]]:
 
 
 class JsonlAppender:
-    """Appends records to a JSONL file, each one on disk (flushed and fsynced) before ``append`` returns."""
+    """Appends records to a JSONL file; :meth:`sync` puts them on disk (safe to call from another thread)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._lock = threading.Lock()  # a sync running in a thread and close() never overlap
 
-    def append(self, record: BaseModel) -> None:
+    def write(self, record: BaseModel) -> None:
         """Write one record as one line, in a single ``write`` so a crash tears at most that line."""
         data = record.model_dump_json().encode("utf-8") + b"\n"
         written = os.write(self._fd, data)
         while written < len(data):  # regular files write everything at once; be exact anyway
             written += os.write(self._fd, data[written:])
-        os.fsync(self._fd)
+
+    def sync(self) -> None:
+        """fsync everything written so far (a no-op once closed)."""
+        with self._lock:
+            if self._fd >= 0:
+                os.fsync(self._fd)
+
+    def append(self, record: BaseModel) -> None:
+        """Write and fsync one record."""
+        self.write(record)
+        self.sync()
 
     def close(self) -> None:
-        os.close(self._fd)
+        with self._lock:
+            if self._fd >= 0:
+                os.fsync(self._fd)
+                os.close(self._fd)
+                self._fd = -1
 
 
 def write_atomic(path: Path, text: str) -> None:
