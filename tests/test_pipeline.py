@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.cli import main
 from agent.commands.merge import merge_folders, missing_shards
 from agent.commands.run import Scope, execute, read_batch
 from agent.errors import ConfigError, InputError
@@ -206,3 +207,19 @@ def test_rejects_keep_line_and_reason(batch: Path, tmp_path: Path) -> None:
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
     assert [r["line"] for r in rejects] == [21, 22]
     assert rejects[0]["evaluation_id"] == "ev-bad-1" and rejects[0]["reason"]
+
+
+def test_audit_merge_command(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shards = [tmp_path / f"s{i}" for i in (1, 2)]
+    for i, out in enumerate(shards, start=1):
+        run(batch, out, RuleAuditor(), scope=Scope(shard=(i, 3)))
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m")]) == 0
+    captured = capsys.readouterr()
+    assert "shard(s) 3/3 not among the folders merged" in captured.err
+    assert str(tmp_path / "m" / "report.html") in captured.out
+    assert main(["merge", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m2")]) == 3
+
+
+def test_audit_run_rejects_a_bad_shard_before_loading_anything(batch: Path, tmp_path: Path) -> None:
+    assert main(["run", str(batch), "--out", str(tmp_path / "o"), "--shard", "4/3", "--no-llm"]) == 3
+    assert not (tmp_path / "o").exists()
