@@ -160,7 +160,8 @@ def _check_emmys(ctx: _Context, start: int, end: int) -> None:
     sentence = ctx.text[start:end]
     for m in _EMMY.finditer(sentence):
         subject = re.search(
-            r"((?:[A-Z][\w'’.&-]*\s+){0,5}?[A-Z][\w'’.&-]*)\s+(?:also\s+|has\s+|had\s+)?$", sentence[: m.start()]
+            r"((?:[A-Z][\w'’.&-]*\s+(?:(?:of|the|and|in|on)\s+)?){0,5}?[A-Z][\w'’.&-]*)\s+(?:also\s+|has\s+|had\s+)?$",
+            sentence[: m.start()],
         )
         if subject is None or subject.group(1).split()[0] in _PRONOUNS:
             continue

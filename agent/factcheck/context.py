@@ -52,9 +52,13 @@ class _Context:
         correction: str | None = None,
     ) -> None:
         start, end = span
+        if start > 0 and self.text[start - 1] in '"“' and re.search(r"[\"”]", self.text[start:end]):
+            start -= 1  # keep a quoted title's opening quote, so the claim reads as the response does
         text = self.text[start:end].strip() or self.text[start:end]
         if status == "contradicted" and not evidence:
             status, correction = "unverifiable", None
+        if status != "contradicted":
+            correction = None  # the contract: a correction is the evidence's value for a contradicted claim
         self.claims.append(
             Claim(
                 text=text,

@@ -81,6 +81,9 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         if not actors:
             continue
         status = "supported" if any(same_person(m.group("actor"), a) for a in actors) else "contradicted"
+        voice = "voice" in m.group()
+        if status == "contradicted" and (voice or any(same_person(m.group("actor"), c) for c in film.cast)):
+            continue  # a voice part, or an actor the film's cast lists: a shared role the note may not spell out
         lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
         wanted = normalize_name(m.group("char"))
         lines = [ln for ln in lines if wanted in normalize_name(ln)]
