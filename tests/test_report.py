@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -222,3 +224,70 @@ def test_side_by_side_shows_both_responses_and_both_rating_sets(run_dir: Path) -
     assert '<mark class="c" title="contributor: factual_error (minor)">directed by Jane Doe</mark>' in article
     assert all(f"<tr><td>B</td><td>{d}</td><td>4</td>" in article for d in DIMENSIONS)
     assert "preference: <b>a</b>" in article
+
+
+FAKE_DOM = r"""
+function El(tag, attrs, text) {
+  this.tagName = tag; this.attrs = attrs || {}; this.textContent = text || ''; this.value = '';
+  this.checked = false; this.listeners = {}; var cls = {};
+  this.classList = { toggle: function (c, on) { if (on) cls[c] = 1; else delete cls[c]; },
+                     contains: function (c) { return !!cls[c]; } };
+  this.getAttribute = function (k) { return this.attrs[k] === undefined ? null : this.attrs[k]; };
+  this.addEventListener = function (ev, f) { this.listeners[ev] = f; };
+  this.closest = function (sel) { return sel === 'button.copy' && this.tagName === 'BUTTON' ? this : null; };
+  this.select = function () { log.push('select:' + this.attrs.id); };
+}
+var log = [], docListeners = {};
+var controls = { q: new El('INPUT'), who: new El('SELECT'), kind: new El('SELECT'), only: new El('INPUT'),
+                 count: new El('SPAN'), 'fb-1': new El('TEXTAREA', { id: 'fb-1' }) };
+controls['fb-1'].value = 'Feedback text';
+function item(tag, who, flags, verdict, text) {
+  return new El(tag, { 'data-contributor': who, 'data-flags': flags, 'data-verdict': verdict }, text);
+}
+var items = [
+  item('ARTICLE', 'c-1', 'missed_error weak_comment', 'needs_review', 'The Godfather (1974)'),
+  item('ARTICLE', 'c-2', '', 'pass', 'Inception'),
+  item('ARTICLE', 'c-2', 'false_flag', 'needs_review', 'Titanic'),
+  item('TR', 'c-1', 'missed_error', 'needs_review', 'The Godfather')
+];
+var document = {
+  getElementById: function (id) { return controls[id]; },
+  querySelectorAll: function () { return items; },
+  addEventListener: function (ev, f) { docListeners[ev] = f; },
+  execCommand: function (c) { log.push('exec:' + c); }
+};
+var navigator = {}, window = { isSecureContext: false };
+function setTimeout() {}
+function shown() {
+  return items.map(function (e, i) { return e.classList.contains('hidden') ? '' : String(i); }).join('');
+}
+function fire(name) { controls[name].listeners.input(); }
+"""
+
+SCENARIO = r"""
+var out = { start: [shown(), controls.count.textContent] };
+controls.who.value = 'c-2'; fire('who'); out.who = shown();
+controls.who.value = ''; controls.kind.value = 'missed_error'; fire('kind'); out.kind = shown();
+controls.kind.value = ''; controls.q.value = '  GODFATHER '; fire('q'); out.q = shown();
+controls.q.value = ''; controls.only.checked = true; fire('only'); out.only = [shown(), controls.count.textContent];
+var button = new El('BUTTON', { 'data-target': 'fb-1' }, 'Copy');
+docListeners.click({ target: button }); out.copy = [log.join(','), button.textContent];
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is needed to run the report's script")
+def test_the_page_script_filters_and_copies(run_dir: Path, tmp_path: Path) -> None:
+    source = (run_dir / "report.html").read_text(encoding="utf-8")
+    script = source[source.index("<script>") + len("<script>") : source.index("</script>")]
+    path = tmp_path / "page.js"
+    path.write_text(FAKE_DOM + script + SCENARIO, encoding="utf-8")
+    done = subprocess.run(["node", str(path)], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["start"] == ["0123", "3 evaluation(s) shown"]
+    assert out["who"] == "12"  # contributor c-2 only
+    assert out["kind"] == "03"  # flag type missed_error
+    assert out["q"] == "03"  # text search, case-insensitive, trimmed
+    assert out["only"] == ["023", "2 evaluation(s) shown"]  # needs review only
+    assert out["copy"] == ["select:fb-1,exec:copy", "Copied"]
