@@ -17,7 +17,7 @@ from agent.cli import main
 from agent.commands.run import Scope, execute
 from agent.models import AuditReport
 from agent.pipeline import RunOptions
-from agent.report.html import find_span, highlight
+from agent.report.evaluation import find_span, highlight
 from agent.results import load_state, read_jsonl
 from agent.settings import Settings
 from tests.fixtures_pipeline import DIMENSIONS, PLANTED, RuleAuditor, evaluation_record, write_batch
