@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     # Model
     model: str = Field(default="local", description="local | openai:<model> | openai-compatible:<model>@<url>")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
-    llm_timeout_s: float = Field(default=120.0, gt=0)
+    # Generous: a busy 2-core machine needs minutes for one long prompt to the local model, and a timed-out
+    # request to a single-slot local server is work thrown away.
+    llm_timeout_s: float = Field(default=300.0, gt=0)
     llm_max_attempts: int = Field(default=4, ge=1, le=10)
     llm_max_total_s: float = Field(default=600.0, gt=0)
     llm_seed: int = 7

@@ -11,7 +11,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent import local_model
-from agent.llm import open_llm
 from agent.llm_cache import LLMCache
 from agent.prompts import load_prompt
 from agent.settings import Settings
@@ -56,6 +55,8 @@ def register(subparsers: Any) -> None:
 
 def _ping(args: argparse.Namespace, settings: Settings) -> int:
     model = args.model or settings.model
+    from agent.llm import open_llm  # imported here: the SDKs take seconds to import, other commands don't need them
+
     prompt = load_prompt("ping", prompts_dir=settings.prompts_dir).render(word=args.word, a="17", b="25")
     with open_llm(model, settings) as llm:
         reply = llm.structured(prompt, PingReply, tag="ping")
