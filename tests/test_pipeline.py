@@ -223,3 +223,10 @@ def test_audit_merge_command(batch: Path, tmp_path: Path, capsys: pytest.Capture
 def test_audit_run_rejects_a_bad_shard_before_loading_anything(batch: Path, tmp_path: Path) -> None:
     assert main(["run", str(batch), "--out", str(tmp_path / "o"), "--shard", "4/3", "--no-llm"]) == 3
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("flag", [["--concurrency", "0"], ["--limit", "-1"], ["--max-cost", "abc"]])
+def test_audit_run_bad_numbers_are_usage_errors(flag: list[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "batch.jsonl", "--out", str(tmp_path / "o"), *flag])
+    assert exit_info.value.code == 2

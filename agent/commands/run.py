@@ -12,15 +12,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from agent.pipeline import Auditor, RunOptions, Tally, folder_lock, parse_shard, run_batch, shard_of
 from agent.report import ReportFiles, build_report
 from agent.results import REJECTS, BatchCounts, RunSummary, load_state, save_summary, write_jsonl
 from agent.settings import Settings
 from agent.validate import InputFormat, Reject, ValidationStream, ValidRecord
+
+N = TypeVar("N", int, float)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,14 +39,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--out", type=Path, required=True, help="output folder (created; reused to resume)")
     p.add_argument("--model", help="provider:model, e.g. openai:gpt-4o-mini (default: AUDIT_MODEL or local)")
     p.add_argument("--no-llm", action="store_true", help="exact checks only, no model calls")
-    p.add_argument("--concurrency", type=int, default=4, help="evaluations audited at once (default 4)")
+    p.add_argument("--concurrency", type=_positive(int), default=4, help="evaluations audited at once (default 4)")
     p.add_argument("--shard", help="i/n: audit only shard i of n (split by evaluation_id; join with audit merge)")
-    p.add_argument("--limit", type=int, help="only the first N records (of this shard)")
+    p.add_argument("--limit", type=_positive(int), help="only the first N records (of this shard)")
     p.add_argument("--retry-failed", action="store_true", help="audit again the evaluations in DIR/failed.jsonl")
-    p.add_argument("--max-cost", type=float, help="stop taking new evaluations after spending this many USD")
+    p.add_argument("--max-cost", type=_positive(float), help="stop taking new evaluations after spending this many USD")
     p.add_argument("--format", choices=["auto", "jsonl", "csv"], default="auto", help="default: by extension")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=handle)
+
+
+def _positive(kind: Callable[[str], N]) -> Callable[[str], N]:
+    """An argparse type: a number above zero, or a usage error naming the value."""
+
+    def parse(text: str) -> N:
+        try:
+            value = kind(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from e
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be above 0")
+        return value
+
+    return parse
 
 
 @dataclass(frozen=True)
