@@ -201,6 +201,9 @@ def test_sample_batch_every_contradiction_is_a_planted_error_and_every_planted_e
         "Alejandro G. Inarritu won Best Director for The Revenant (2016).",  # the ceremony year of a 2015 film
         "As of the latest Human Development Report (2020), Norway ranks first.",
         "Benji is an upcoming American drama film directed by Brandon Camp.",  # the remake, not the 1974 film
+        "Cries and Whispers was directed by Ingmar Bergman.",  # not the 1920 "Whispers"
+        "My Life as a Dog was directed by Lasse Hallström.",  # not "My Life" (1993)
+        "Goodbye, Mr. Chips was directed by Sam Wood.",  # the 1939 film; the table only has the 1969 remake
     ],
 )
 def test_true_sentences_are_never_contradicted(fact_index: FactIndex, text: str) -> None:
@@ -210,3 +213,9 @@ def test_true_sentences_are_never_contradicted(fact_index: FactIndex, text: str)
 def test_festival_year_in_the_lead_counts_as_the_films_year(fact_index: FactIndex) -> None:
     # The list dates Teeth 2008 (release); its article is "Teeth (2007 film)" (festival premiere).
     assert _one(_claims(fact_index, "Teeth is a 2007 black comedy horror film."), "year").status == "supported"
+
+
+def test_a_list_of_titles_joined_by_and_is_still_a_list(fact_index: FactIndex) -> None:
+    text = "Finding Nemo, The Incredibles, Ratatouille and WALL-E each won the Oscar for Best Animated Feature."
+    awards = [c for c in _claims(fact_index, text) if c.kind == "award"]
+    assert awards and all(c.status == "supported" for c in awards)

@@ -124,6 +124,16 @@ def _stated_year(after: str) -> int | None:
     return int(value) if value else None
 
 
+def _other_version(ctx: _Context, film: Film) -> bool:
+    """True when the Oscar data or a catalogue knows a film of this title from another year (a remake the
+    film table lacks), so an attribute that disagrees may belong to that other film."""
+    years = _film_years(film)
+    oscars = ctx.index.oscars_for_film(film.title)
+    rows = ctx.index.streaming_titles(film.title)
+    other = [o.film_year for o in oscars] + [r.release_year for r in rows if r.type == "Movie" and r.release_year]
+    return any(min(abs(y - x) for x in years) > 1 for y in other)
+
+
 def _film_years(film: Film) -> set[int]:
     """The list year, and the year the lead paragraph or the article name gives (festival vs release year)."""
     years = {film.year}

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from agent.factcheck.context import _PRONOUNS, _close, _Context
+from agent.factcheck.context import _PRONOUNS, _close, _Context, _other_version
 from agent.kb.aliases import (
     leading_names,
     normalize_name,
@@ -159,8 +159,10 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
         facts = ctx.index.directors_of(film.title, film.year)
         actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
         verdict = _credit_verdict(names, actual)
-        if verdict == "contradicted" and any(n.split()[-1] in film.extract for n in names):
-            verdict = None  # the lead paragraph names them somewhere: the parse may have missed a co-director
+        if verdict == "contradicted" and (
+            any(n.split()[-1] in film.extract for n in names) or _other_version(ctx, film)
+        ):
+            verdict = None  # named in the lead (a missed co-director?) or another film of this title exists
         if verdict:
             ctx.claim((s0, start + ce), verdict, "director", [f.evidence for f in facts[:2]], " & ".join(actual))
 
@@ -169,7 +171,7 @@ def _director_verdict(ctx: _Context, name: str, film: Film) -> tuple[str | None,
     facts = ctx.index.directors_of(film.title, film.year)
     actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
     verdict = _credit_verdict([name], actual)
-    if verdict == "contradicted" and name.split()[-1] in film.extract:
+    if verdict == "contradicted" and (name.split()[-1] in film.extract or _other_version(ctx, film)):
         verdict = None
     return verdict, [f.evidence for f in facts[:2]], actual
 

@@ -235,7 +235,8 @@ def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
     """Known titles in ``text``, longest match first, left to right, without overlaps.
 
     A match must look like a title where it stands: quoted, or capitalised (every word but small ones like "of"),
-    and a short or everyday title (``"Up"``, ``"Home"``) only counts when quoted or followed by ``(YYYY)``.
+    not part of a longer capitalised name ("Elijah Wood", "Cries and Whispers"), and a short or everyday title
+    (``"Up"``, ``"Home"``) only counts when quoted or followed by ``(YYYY)``.
     """
     spans = [(m.start(), m.end(), norm_token(m.group()).strip() or m.group()) for m in _TEXT_TOKEN.finditer(text)]
     toks = [t for _, _, t in spans]
@@ -246,7 +247,8 @@ def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
         for j in range(min(len(spans), i + MAX_TITLE_TOKENS), i, -1):
             key = key_of_tokens(toks[i:j])
             if key and is_key(key):
-                mention = _accept(text, spans[i][0], spans[j - 1][1], key)
+                prev_end = out[-1].end if out else -1
+                mention = _accept(text, spans[i][0], spans[j - 1][1], key, is_key, prev_end)
                 if mention is not None:
                     found = (j, mention)
                     break
@@ -258,7 +260,9 @@ def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
     return out
 
 
-def _accept(text: str, start: int, end: int, key: str) -> TextMention | None:
+def _accept(
+    text: str, start: int, end: int, key: str, is_key: Callable[[str], bool], prev_end: int
+) -> TextMention | None:
     quoted = start > 0 and text[start - 1] in _QUOTES and end < len(text) and text[end] in _QUOTES
     year_match = re.match(r"\.?\s*\((\d{4})\)", text[end : end + 9])
     year = int(year_match.group(1)) if year_match else None
@@ -271,27 +275,51 @@ def _accept(text: str, start: int, end: int, key: str) -> TextMention | None:
     if not quoted:
         if year is None and is_weak_key(key):
             return None
-        # Part of a longer capitalised name ("Elijah Wood", "Human Development Report (2020)"): not this title.
-        before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
-        after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
-        prev = before.group(1) if before else ""
-        if prev and prev[0].isupper() and prev[-1].isalnum() and not re.search(r"['’]s$", prev):
+        if _inside_longer_name(text, start, end, year is not None, is_key, prev_end):
             return None
-        if year is None and after and after.group(1)[0].isupper() and text[end - 1].isalnum():
-            if after.group(1).lower() not in _SMALL:
-                return None
-        if year is None and " " not in key:
-            # One word: not "a Canadian film" / "2013 Canadian", not the start of "Beyond the Gates".
-            if (
-                prev.lower() in ARTICLES
-                or prev.isdigit()
-                or text[end : end + 1] == "-"
-                or text[start - 1 : start] == "-"
-            ):
-                return None
-            nxt = after.group(1).lower().strip(".,;:") if after else ""
-            if nxt[:1].isdigit() or nxt in _NOUNS_AFTER_ADJECTIVE:
-                return None  # "the Canadian 2012-2014 series", "Canadian actress": an adjective, not a title
-            if re.match(r"[ \t]+(?:of|the|and|in|on|at|to|for|from|with)[ \t]+[A-Z]", text[end : end + 30]):
-                return None
+        if year is None and " " not in key and _adjective_use(text, start, end):
+            return None
     return TextMention(start=start, end=end, key=key, quoted=quoted, year=year)
+
+
+def _inside_longer_name(
+    text: str, start: int, end: int, has_year: bool, is_key: Callable[[str], bool], prev_end: int
+) -> bool:
+    """Part of a longer capitalised name: "Elijah Wood", "Human Development Report (2020)", "My Life" of "My Life
+    as a Dog", "Whispers" of "Cries and Whispers". A list of known titles ("Ratatouille and WALL-E") is not."""
+    before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+    prev = before.group(1) if before else ""
+    if prev and prev[0].isupper() and prev[-1].isalnum() and not re.search(r"['’]s$", prev):
+        return True
+    if has_year:
+        return False
+    after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
+    if after and after.group(1)[0].isupper() and text[end - 1].isalnum() and after.group(1).lower() not in _SMALL:
+        return True
+    joined = re.match(
+        r"[ \t]+(?P<w>as|of|and|or|in|on|at|to|for|from|with)[ \t]+"
+        r"(?P<rest>(?:(?:a|an|the)[ \t]+)?[A-Z][^,.;:()\n]{0,60})",
+        text[end : end + 80],
+    )
+    if joined and (joined.group("w") not in ("and", "or") or not _starts_with_title(joined.group("rest"), is_key)):
+        return True
+    left = re.search(r"[A-Z][\w'’]*([ \t]+(?:and|of|the|or)[ \t]+)$", text[max(0, start - 40) : start])
+    return bool(left) and prev_end != start - len(left.group(1)) if left else False
+
+
+def _starts_with_title(text: str, is_key: Callable[[str], bool]) -> bool:
+    toks = tokens(text)[:MAX_TITLE_TOKENS]
+    keys = (key_of_tokens(toks[:n]) for n in range(len(toks), 0, -1))
+    return any(is_key(k) and not is_weak_key(k) for k in keys)
+
+
+def _adjective_use(text: str, start: int, end: int) -> bool:
+    """A one-word title used as a word: "a Canadian film", "2013 Canadian", "Oscar-nominated", "the Canadian
+    2012-2014 series", the start of "Beyond the Gates"."""
+    before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+    prev = before.group(1) if before else ""
+    if prev.lower() in ARTICLES or prev.isdigit() or text[end : end + 1] == "-" or text[start - 1 : start] == "-":
+        return True
+    after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
+    nxt = after.group(1).lower().strip(".,;:") if after else ""
+    return nxt[:1].isdigit() or nxt in _NOUNS_AFTER_ADJECTIVE
