@@ -10,8 +10,6 @@ did not run. Ablations (for ``audit eval``) switch stages off one at a time.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Sequence
@@ -47,6 +45,7 @@ from agent.prompts import load_prompt
 from agent.rules import apply_rules
 from agent.settings import Settings
 from agent.untrusted import fold
+from agent.validate import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +79,6 @@ class _Usage:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     tags: list[str] = field(default_factory=list)
-
-
-def input_hash(evaluation: Evaluation) -> str:
-    """sha256 of the evaluation's canonical JSON (the same record always hashes the same)."""
-    blob = json.dumps(evaluation.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 KB_RETRY_DELAYS_S = (0.5, 1.0, 2.0, 3.0)  # a restarting Chroma server is back within seconds, or not soon
@@ -239,7 +232,7 @@ class Auditor:
                 prompt_versions=self._prompt_versions(),
                 kb_version=self.kb_version,
                 guidelines_version=f"{g.project}@{g.version}",
-                input_hash=input_hash(evaluation),
+                input_hash=content_hash(evaluation),
                 llm_calls=usage.calls,
                 cache_hits=usage.cache_hits,
                 prompt_tokens=usage.prompt_tokens,

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from agent.audit import Auditor, input_hash
+from agent.audit import Auditor
 from agent.kb.facts import FactIndex
 from agent.models import AuditReport, Evaluation
 from agent.settings import load_settings
-from agent.validate import validate_file
+from agent.validate import content_hash, validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = ROOT / "evals" / "datasets" / "sample_batch.jsonl"
@@ -103,7 +103,7 @@ def test_report_says_which_checks_did_not_run(audited: dict[str, Any]) -> None:
         p = report.provenance
         assert p.model is None and p.llm_calls == 0
         assert any("model claim verification" in s for s in p.checks_skipped)
-        assert p.input_hash == input_hash(ev)
+        assert p.input_hash == content_hash(ev)
         assert p.guidelines_version.startswith(ev.project)
 
 
