@@ -219,3 +219,17 @@ def test_a_list_of_titles_joined_by_and_is_still_a_list(fact_index: FactIndex) -
     text = "Finding Nemo, The Incredibles, Ratatouille and WALL-E each won the Oscar for Best Animated Feature."
     awards = [c for c in _claims(fact_index, text) if c.kind == "award"]
     assert awards and all(c.status == "supported" for c in awards)
+
+
+def test_award_years_and_titles_the_film_table_lacks(fact_index: FactIndex) -> None:
+    # Film year (1994) and ceremony year (1995) both name Forrest Gump's win; 2001 names neither.
+    text = (
+        "Forrest Gump won Best Picture for 1994. It won Best Picture at the 1995 Oscars. It won Best Picture for 2001."
+    )
+    assert [c.status for c in _claims(fact_index, text) if c.kind == "award"] == ["supported"] * 2 + ["contradicted"]
+    wrong = _one(_claims(fact_index, "Tom Hanks won Best Actor in 2001."), "award")
+    assert wrong.text == "Tom Hanks won Best Actor in 2001" and "ceremony 1995" in (wrong.correction or "")
+    # The Entertainer (1960) is British, absent from the film table: the Oscar rows still link it.
+    olivier = _one(_claims(fact_index, "Laurence Olivier won Best Actor for The Entertainer."), "award")
+    assert olivier.status == "contradicted" and "did not win" in (olivier.correction or "")
+    assert _one(_claims(fact_index, "Laurence Olivier won Best Actor for Hamlet."), "award").status == "supported"

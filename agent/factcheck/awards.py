@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from agent.factcheck.context import _PRONOUNS, _Context, _sentence_film
-from agent.kb.aliases import (
-    normalize_name,
-    same_person,
-)
+from agent.kb.aliases import normalize_name, normalize_title, same_person
 from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
 from agent.kb.sources import Film, Oscar
 from agent.models import Evidence
@@ -48,12 +46,17 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
         negative = bool(re.search(r"not|n't|never", verb))
         after = sentence[m.end() : m.end() + 120]
         film = _film_after(ctx, start + m.end(), after, films)
+        named = re.match(r"\s+for\s+(?:his role in |her role in )?[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", after)
+        explicit = named.group("t") if named and not re.fullmatch(r"\d{4}\s*", named.group("t")) else None
+        year_m = re.match(r"[^.;]{0,80}?\b(?:for|in|at the)\s+(?P<y>(?:19|20)\d\d)\b", after)
+        ctx_year = int(year_m.group("y")) if year_m else None
+        stop = start + m.end() + (year_m.end() if year_m else named.end() if explicit and named else 0)
         pre = sentence[: m.start()]
         subj_films = [f for f in films if f[1] <= start + m.start() and _only_list_between(sentence, f, start, m)]
         span_start = start + m.start()
         if subj_films:
             for s0, _, f in subj_films:
-                _film_award(ctx, (s0, start + m.end()), f, cats, won, negative)
+                _film_award(ctx, (s0, stop), f, cats, won, negative, ctx_year)
             continue
         subject = _SUBJECT_END.search(pre)
         subj = subject.group("subj").strip(" ,") if subject else ""
@@ -61,11 +64,12 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
         if _FILM_PRONOUN.search(subj):
             pronoun_film = _sentence_film(ctx, span_start, films)
             if pronoun_film is not None and film is None:
-                _film_award(ctx, (span_start, start + m.end()), pronoun_film, cats, won, negative)
+                _film_award(ctx, (span_start, stop), pronoun_film, cats, won, negative, ctx_year)
         elif subj and subj[0].isupper() and subj.split()[0] not in _PRONOUNS:
             name = " ".join(w for w in subj.split() if w[0].isupper())
             context_film = film or _sentence_film(ctx, span_start, films)
-            _person_award(ctx, (start + pre.rfind(subj), start + m.end()), name, context_film, cats, won, negative)
+            claim = _AwardClaim(name, cats, won, negative, ctx_year, None if film else explicit)
+            _person_award(ctx, (start + pre.rfind(subj), stop), claim, context_film)
 
 
 def _only_list_between(sentence: str, f: tuple[int, int, Film], start: int, m: re.Match[str]) -> bool:
@@ -96,7 +100,13 @@ def _winner_evidence(ctx: _Context, cats: Sequence[str], film_year: int) -> list
 
 
 def _film_award(
-    ctx: _Context, span: tuple[int, int], film: Film, cats: Sequence[str], won: bool, negative: bool
+    ctx: _Context,
+    span: tuple[int, int],
+    film: Film,
+    cats: Sequence[str],
+    won: bool,
+    negative: bool,
+    year: int | None = None,
 ) -> None:
     all_rows = ctx.index.oscars_for_film(film.title, film.year)
     if not all_rows:
@@ -110,8 +120,12 @@ def _film_award(
         ev = [o.evidence() for o in target[:1]] or _winner_evidence(ctx, cats, film.year)
         ctx.claim(span, status, "award", ev, correction=target[0].quote() if target else None)
     elif won:
-        if winners:
-            ctx.claim(span, "supported", "award", [winners[0].evidence()])
+        in_year = [o for o in winners if year is None or year in (o.film_year, o.ceremony_year)]
+        if in_year:
+            ctx.claim(span, "supported", "award", [in_year[0].evidence()])
+        elif winners:
+            fix = f"won for {winners[0].year_label} films (ceremony {winners[0].ceremony_year})"
+            ctx.claim(span, "contradicted", "award", [winners[0].evidence()], correction=fix)
         else:
             ev = [o.evidence() for o in rows[:1]] + _winner_evidence(ctx, cats, film.year)
             fix = f"{film.title} {'was nominated for' if rows else 'did not win'} {label} but did not win"
@@ -122,38 +136,49 @@ def _film_award(
         ctx.claim(span, "contradicted", "award", _winner_evidence(ctx, cats, film.year), f"not nominated for {label}")
 
 
-def _person_award(
-    ctx: _Context,
-    span: tuple[int, int],
-    name: str,
-    film: Film | None,
-    cats: Sequence[str],
-    won: bool,
-    negative: bool,
-) -> None:
+@dataclass(frozen=True)
+class _AwardClaim:
+    """What a sentence says about a person's Oscar: who, which categories, won or not, for when, for what."""
+
+    name: str
+    cats: Sequence[str]
+    won: bool
+    negative: bool
+    year: int | None  # "won Best Actor in 1995": a film year or a ceremony year
+    title: str | None  # "for The Entertainer" when that title did not resolve to a film
+
+
+def _person_award(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film: Film | None) -> None:
+    name, cats = claim.name, claim.cats
     rows = _category_rows(ctx.index.oscars_for_person(name), cats) if len(name.split()) >= 2 else []
     if film is not None:
         film_rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
-        mine = [o for o in film_rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
-        if not mine and film_rows and len(name.split()) >= 2 and not rows:
-            return  # a person the category never named for this film: maybe another film; say nothing
-        rows = mine or ([] if len(name.split()) < 2 else [])
-        if not mine:
-            return
+        rows = [o for o in film_rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+    elif claim.title is not None:
+        wanted = normalize_title(claim.title)
+        rows = [o for o in rows if any(wanted.startswith(normalize_title(t)) for t in o.films if normalize_title(t))]
     if not rows:
-        return
+        return  # nothing links this person, category and film: say nothing
     winners = [o for o in rows if o.winner]
-    if negative:
+    in_year = [o for o in winners if claim.year is None or claim.year in (o.film_year, o.ceremony_year)]
+    if claim.negative:
         status = "contradicted" if winners else "supported"
         ctx.claim(span, status, "award", [(winners or rows)[0].evidence()], winners[0].quote() if winners else None)
-    elif won:
-        if winners:
-            ctx.claim(span, "supported", "award", [winners[0].evidence()])
+    elif claim.won:
+        if in_year:
+            ctx.claim(span, "supported", "award", [in_year[0].evidence()])
+        elif winners:
+            fix = "; ".join(f"won for {o.year_label} films ({_ordinal_ceremony(o)})" for o in winners)
+            ctx.claim(span, "contradicted", "award", [winners[0].evidence()], correction=fix)
         else:
             ev = [rows[0].evidence()] + _winner_evidence(ctx, cats, rows[0].film_year)
             ctx.claim(span, "contradicted", "award", ev, correction=f"{rows[0].quote()}; did not win")
     else:
         ctx.claim(span, "supported", "award", [rows[0].evidence()])
+
+
+def _ordinal_ceremony(o: Oscar) -> str:
+    return f"ceremony {o.ceremony_year}"
 
 
 def _check_emmys(ctx: _Context, start: int, end: int) -> None:
