@@ -106,3 +106,21 @@ def test_emmys_and_comics(fact_index: FactIndex) -> None:
 
 def test_every_row_of_every_table_is_held(fact_index: FactIndex) -> None:
     assert fact_index.record_count == 36_273 + 12_137 + 21_503 + 1_237 + 22_998 + 23_445
+
+
+def test_find_titles_in_running_text(fact_index: FactIndex) -> None:
+    from agent.kb.aliases import find_titles
+
+    text = (
+        "Elijah Wood and Ian McKellen star in The Lord of the Rings: The Fellowship of the Ring (2001). "
+        "Up (2009) is a Pixar film; we went up the hill. Cries and Whispers is Swedish. "
+        "Finding Nemo, Ratatouille and WALL-E (2008) won."
+    )
+    found = [text[m.start : m.end] for m in find_titles(text, fact_index.has_title_key)]
+    assert found == [
+        "The Lord of the Rings: The Fellowship of the Ring",
+        "Up",
+        "Finding Nemo",
+        "Ratatouille",
+        "WALL-E",
+    ]

@@ -113,7 +113,7 @@ def _film_award(
         return  # the Oscar data does not know this title: no link, no verdict
     rows = _category_rows(all_rows, cats)
     winners = [o for o in rows if o.winner]
-    label = cats[0].rstrip("*")
+    label = cats[0].rstrip("*").title()
     if negative:
         target = winners if "nominated" not in ctx.text[span[0] : span[1]] else rows
         status = "contradicted" if target else "supported"
