@@ -269,7 +269,8 @@ def _missed_error_severity(ctx: _Context, claim: Claim, issues: list[Contributor
     if noticed and score is not None and score <= ACCOUNTED_SCORE:
         return "low", "the comment names the correction, but no issue was flagged"
     if claim.kind in CENTRAL_KINDS:
-        return "high", f"the contributor did not flag it (a {claim.kind} error)"
+        article = "an" if str(claim.kind)[:1] in "aeiou" else "a"
+        return "high", f"the contributor did not flag it ({article} {claim.kind} error)"
     return "medium", "the contributor did not flag it"
 
 
