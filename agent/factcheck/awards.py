@@ -72,6 +72,27 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
             _person_award(ctx, (start + pre.rfind(subj), stop), claim, context_film)
 
 
+_WENT_TO = re.compile(
+    r"\b(?:(?:that|the) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)) went to |\blost (?:out )?to "
+)
+
+
+def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """``"... did not win Best Picture: that award went to Shakespeare in Love"`` -> Shakespeare in Love won it."""
+    sentence = ctx.text[start:end]
+    for m in _WENT_TO.finditer(sentence):
+        cat_text = m.group("cat")
+        if cat_text is None:
+            earlier = [a for a in _AWARD.finditer(sentence[: m.start()])]
+            cat_text = earlier[-1].group("cat") if earlier else None
+        cat_key = normalize_name(cat_text or "")
+        target = next((f for s, e, f in films if s == start + m.end()), None)
+        if target is None or cat_key not in OSCAR_CATEGORIES:
+            continue
+        film_end = next(e for s, e, f in films if s == start + m.end())
+        _film_award(ctx, (start + m.start(), film_end), target, oscar_categories(cat_key), True, False)
+
+
 def _only_list_between(sentence: str, f: tuple[int, int, Film], start: int, m: re.Match[str]) -> bool:
     gap = sentence[f[1] - start : m.start()]
     return bool(

@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from agent.factcheck.awards import _check_awards, _check_emmys
+from agent.factcheck.awards import _check_awards, _check_emmys, _check_went_to
 from agent.factcheck.context import (
     _IS_A_YEAR,
     _YEAR_AFTER,
@@ -87,6 +87,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_film_credits(ctx, start, end, films)
     _check_active_director(ctx, start, end, films)
     _check_awards(ctx, start, end, films)
+    _check_went_to(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
     _check_seasons(ctx, start, end)
