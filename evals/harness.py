@@ -106,7 +106,7 @@ def load_sample() -> list[GoldCase]:
 
 
 def load_dataset(name: str, limit: int | None = None) -> Dataset:
-    """A dataset by name (see :data:`DATASETS`); ``limit`` keeps the first N records."""
+    """A dataset by name (see :data:`DATASETS`); ``limit`` keeps N records (gold: spread over the categories)."""
     bench: list[halueval.BenchItem] = []
     if name == "gold":
         cases = load_gold()
@@ -123,7 +123,21 @@ def load_dataset(name: str, limit: int | None = None) -> Dataset:
     if bench:
         bench = bench[:limit] if limit is not None else bench
         return Dataset(name, [b.case for b in bench], {b.case.evaluation.evaluation_id: b for b in bench})
-    return Dataset(name, cases[:limit] if limit is not None else cases)
+    return Dataset(name, spread(cases, limit) if limit is not None else cases)
+
+
+def spread(cases: Sequence[GoldCase], limit: int) -> list[GoldCase]:
+    """``limit`` cases taken round-robin over the categories (in file order), so a small slice covers each kind."""
+    by_category: dict[str, list[GoldCase]] = {}
+    for case in cases:
+        by_category.setdefault(case.gold.category, []).append(case)
+    queues = list(by_category.values())
+    chosen: list[GoldCase] = []
+    while len(chosen) < min(limit, len(cases)):
+        for queue in queues:
+            if queue and len(chosen) < limit:
+                chosen.append(queue.pop(0))
+    return chosen
 
 
 def git_commit() -> str:

@@ -118,7 +118,7 @@ def _details(r: AblationResult) -> list[str]:
 
 def render_markdown(run: EvalRun) -> str:
     """The results file: header, ablation table, targets, per-ablation details."""
-    limit = f" (first {run.limit} records)" if run.limit else ""
+    limit = f" (slice of {run.limit} records)" if run.limit else ""
     lines = [
         f"# Evaluation: {run.dataset}{limit}",
         "",
@@ -154,7 +154,7 @@ def write_results(run: EvalRun, results_dir: Path = RESULTS_DIR) -> tuple[Path, 
     """Write the .md and .json results files; returns their paths."""
     results_dir.mkdir(parents=True, exist_ok=True)
     model = "no-model" if run.model.startswith("no model") else slug(run.model)
-    dataset = run.dataset + (f"-first{run.limit}" if run.limit else "")
+    dataset = run.dataset + (f"-slice{run.limit}" if run.limit else "")
     stem = f"{run.date}-{model}-{slug(dataset)}"
     md, js = results_dir / f"{stem}.md", results_dir / f"{stem}.json"
     md.write_text(render_markdown(run), encoding="utf-8")

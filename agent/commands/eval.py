@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from agent.settings import REPO_ROOT, Settings
@@ -35,9 +36,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--dataset", choices=DATASET_CHOICES, default="gold", help="default: gold")
     p.add_argument("--model", help="provider:model (default: AUDIT_MODEL or the embedded local model)")
     p.add_argument("--ablation", default="all", help="exact | model-only | retrieval-model | full | all (default)")
-    p.add_argument("--limit", type=int, help="only the first N records of the dataset")
+    p.add_argument("--limit", type=int, help="only N records (gold and sample: spread over the categories)")
     p.add_argument("--concurrency", type=int, default=2, help="evaluations audited at once (default 2)")
     p.add_argument("--fresh", action="store_true", help="do not resume earlier runs of this commit")
+    p.add_argument("--results-dir", type=Path, help="where the .md/.json results go (default: evals/results)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=handle)
 
@@ -76,7 +78,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         progress=not args.no_progress,
         fresh=args.fresh,
     )
-    md, js = write_results(run)
+    md, js = write_results(run, args.results_dir) if args.results_dir else write_results(run)
     print(f"{run.dataset}: {run.n} records, commit {run.commit}, model {run.model}")
     print("\n".join(ablation_table(run.results)))
     print(f"results: {md}\n         {js}")
