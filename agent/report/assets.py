@@ -23,7 +23,7 @@ h2 { font-size:18px; border-bottom:2px solid var(--line); padding-bottom:4px; }
 .card b { display:block; font-size:20px; }
 table { border-collapse:collapse; width:100%; background:var(--card); }
 th, td { border:1px solid var(--line); padding:4px 6px; text-align:left; vertical-align:top; }
-th { background:#eef0f4; position:sticky; top:42px; }
+th { background:#eef0f4; }  /* not sticky: inside .scroll (overflow-x) it would stick to the wrapper and cover rows */
 .scroll { overflow-x:auto; }
 article.ev { background:var(--card); border:1px solid var(--line); border-radius:6px; margin:10px 0; }
 article.ev > details > summary { cursor:pointer; padding:8px 10px; display:flex; flex-wrap:wrap; gap:4px 12px; }
