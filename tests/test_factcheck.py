@@ -54,7 +54,11 @@ def test_a_correct_year_phrased_differently_is_supported(fact_index: FactIndex) 
 def test_shared_titles_are_disambiguated_by_year_and_never_guessed(fact_index: FactIndex) -> None:
     # Three American films are called Iron Man (1931, 1951, 2008).
     assert _one(_claims(fact_index, "Iron Man (1951) is a boxing film noir."), "year").status == "supported"
-    assert _claims(fact_index, "Iron Man (2010) launched a franchise.") == []
+    # 2010 is Iron Man 2's year: the nearest Iron Man (2008) is the only one within reach, the others are decades off.
+    near = _one(_claims(fact_index, "Iron Man (2010) launched a franchise."), "year")
+    assert near.status == "contradicted" and near.correction == "Iron Man (2008)"
+    # Wrong years of films whose title is also a TV show are still checked when the text is about films.
+    assert _one(_claims(fact_index, "The Apartment was released in 1958."), "year").correction == "The Apartment (1960)"
     # A remake's year: the table only has the American 2002 Solaris; 1972 is the Soviet film, not an error.
     assert _claims(fact_index, "Solaris (1972) is a slow, haunting science fiction film.") == []
 

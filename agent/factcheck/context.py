@@ -41,6 +41,7 @@ class _Context:
     focus_film: Film | None = None
     focus_episodes: list[Episode] = field(default_factory=list)
     previous_films: list[Film] = field(default_factory=list)
+    pinned: set[str] = field(default_factory=set)
     claims: list[Claim] = field(default_factory=list)
 
     def claim(
@@ -127,6 +128,8 @@ def _stated_year(after: str) -> int | None:
 def _other_version(ctx: _Context, film: Film) -> bool:
     """True when the Oscar data or a catalogue knows a film of this title from another year (a remake the
     film table lacks), so an attribute that disagrees may belong to that other film."""
+    if film.id in ctx.pinned:
+        return False
     years = _film_years(film)
     oscars = ctx.index.oscars_for_film(film.title)
     rows = ctx.index.streaming_titles(film.title)

@@ -27,6 +27,7 @@ from agent.factcheck.context import (
     _resolve_film,
     _sentences,
     _series_in,
+    _stated_year,
 )
 from agent.factcheck.credits import _check_active_director, _check_episode_facts, _check_film_credits
 from agent.factcheck.franchise import _check_cast, _check_existence, _check_order, _check_seasons
@@ -81,6 +82,8 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
         film = _resolve_film(ctx, m, sentence)
         if film is not None:
             films.append((m.start, m.end, film))
+            if m.year or _stated_year(ctx.text[m.end : m.end + 80]):
+                ctx.pinned.add(film.id)  # the response dates this film: other films of the title are ruled out
         _check_year(ctx, m, film)
     _check_existence(ctx, start, end)
     _check_episode_facts(ctx, start, end, episodes)
@@ -114,8 +117,9 @@ def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
     kinds = r"[^.]{0,40}\b(?:television|TV|short|documentary|stage|play|musical|series|miniseries)\b"
     if year is None and re.match(kinds, after):
         return  # "is a 1984 television film": another kind of work than the film of the table
-    if ctx.index.series_slug(key) or any(r.type == "TV Show" for r in ctx.index.streaming_titles(key)):
-        return
+    tv_words = re.search(r"\b(?:series|seasons?|episodes?|sitcom|aired|TV show)\b", ctx.prompt + " " + ctx.text)
+    if ctx.index.series_slug(key) or (tv_words and any(r.type == "TV Show" for r in ctx.index.streaming_titles(key))):
+        return  # the title is also a TV show and the text is about TV
     candidates = [film] if film is not None else [m.film for m in ctx.index.find_films(key)]
     if not candidates:
         return
@@ -128,7 +132,8 @@ def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
         before = ctx.text[max(ctx.text.rfind("\n", 0, s), ctx.text.rfind(". ", 0, s), 0) : s]
         if stated == film.year + 1 and _AWARD_WORDS.search(before):
             return  # "Best Director for The Revenant (2016)": the ceremony year of a 2015 film
-        if len(ctx.index.find_films(key, kinds=("title",))) > 1:
-            return  # several films share this title and none has this year: maybe yet another one
+        others = [m.film for m in ctx.index.find_films(key, kinds=("title",)) if m.film.id != film.id]
+        if any(abs(o.year - stated) <= 2 * MAX_YEAR_GAP for o in others):
+            return  # another film of this title is about as close to the stated year: no guess
         if gap <= MAX_YEAR_GAP:
             ctx.claim((s, vend), "contradicted", "year", [film.evidence()], correction=f"{film.title} ({film.year})")

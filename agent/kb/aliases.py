@@ -269,7 +269,9 @@ def _accept(
     words = text[start:end].split()
     if words and words[0].lower() in ARTICLES and len(words) > 1:
         words = words[1:]
-    capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL for w in words if w[0].isalnum())
+    capitalised = all(
+        w[0].isupper() or w[0].isdigit() or w.lower().strip(".,:;") in _SMALL for w in words if w[0].isalnum()
+    )
     if not (quoted or (capitalised and words and (words[0][0].isupper() or words[0][0].isdigit()))):
         return None
     if not quoted:
