@@ -241,3 +241,22 @@ def test_award_years_and_titles_the_film_table_lacks(fact_index: FactIndex) -> N
     olivier = _one(_claims(fact_index, "Laurence Olivier won Best Actor for The Entertainer."), "award")
     assert olivier.status == "contradicted" and "did not win" in (olivier.correction or "")
     assert _one(_claims(fact_index, "Laurence Olivier won Best Actor for Hamlet."), "award").status == "supported"
+
+
+def test_cast_mentions_are_supported_never_contradicted(fact_index: FactIndex) -> None:
+    text = "Sean Penn won Best Actor for Milk (2008). The film also stars Emile Hirsch and Jane Doe Nobody."
+    cast = [c for c in _claims(fact_index, text) if c.kind == "cast"]
+    assert [(c.text, c.status) for c in cast] == [("also stars Emile Hirsch", "supported")]
+
+
+def test_release_and_story_order_lists(fact_index: FactIndex) -> None:
+    _needs_note(fact_index, "mcu")
+    good = (
+        "In order of release: Avengers: Infinity War, then Avengers: Endgame, then Black Widow. "
+        "In story order, Black Widow comes first."
+    )
+    assert [c.status for c in _claims(fact_index, good) if c.kind == "order"] == ["supported", "supported"]
+    bad = "In order of release: Black Widow, then Avengers: Infinity War, then Avengers: Endgame."
+    wrong = _one(_claims(fact_index, bad), "order")
+    assert wrong.status == "contradicted"
+    assert wrong.correction == "Avengers: Infinity War -> Avengers: Endgame -> Black Widow"

@@ -42,6 +42,7 @@ class _Context:
     focus_episodes: list[Episode] = field(default_factory=list)
     previous_films: list[Film] = field(default_factory=list)
     pinned: set[str] = field(default_factory=set)
+    previous_titles: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
     def claim(

@@ -30,7 +30,14 @@ from agent.factcheck.context import (
     _stated_year,
 )
 from agent.factcheck.credits import _check_active_director, _check_episode_facts, _check_film_credits
-from agent.factcheck.franchise import _check_cast, _check_existence, _check_order, _check_seasons
+from agent.factcheck.franchise import (
+    _check_cast,
+    _check_existence,
+    _check_order,
+    _check_order_lists,
+    _check_seasons,
+    _check_stars,
+)
 from agent.kb.aliases import (
     TextMention,
     find_titles,
@@ -93,6 +100,9 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_went_to(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
+    _check_stars(ctx, start, end, films)
+    _check_order_lists(ctx, start, end, mentions)
+    ctx.previous_titles = [ctx.text[m.start : m.end] for m in mentions]
     _check_seasons(ctx, start, end)
     _check_emmys(ctx, start, end)
     if episodes:

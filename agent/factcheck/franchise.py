@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 
 from agent.factcheck.context import _Context, _note_evidence, _note_for, _series_in
 from agent.kb.aliases import (
+    TextMention,
     is_weak_key,
+    leading_names,
     normalize_name,
     normalize_title,
     same_person,
@@ -194,3 +197,71 @@ def _extends_entry(note: object, key: str) -> bool:
         if key != base and key.startswith(base + " ") and len(base.split()) >= 1 and len(base) >= 4:
             return True
     return False
+
+
+_STARS = re.compile(r"\b(?:also )?(?:stars|starred|co-stars|co-starred|starring)\s+(?:in it\s+)?")
+_RELEASE_LIST = re.compile(r"\b(?:in|by) (?:order of release|release order)\s*[:,]\s*", re.IGNORECASE)
+_STORY_FIRST = re.compile(r"\b(?:in (?:story|chronological|in-universe) order)\b", re.IGNORECASE)
+
+
+def _check_stars(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """``"The film also stars Emile Hirsch"``: each name the film's cast list has is supported (never
+    contradicted: the table lists the leading cast only)."""
+    sentence = ctx.text[start:end]
+    for m in _STARS.finditer(sentence):
+        before = [f for f in films if f[1] <= start + m.start()]
+        if before:
+            film = before[-1][2]
+        elif re.match(r"\s*(?:It|The film|The movie)\b", sentence) and ctx.focus_film is not None:
+            film = ctx.focus_film
+        else:
+            continue
+        rest = sentence[m.end() :]
+        for name in leading_names(rest):
+            if len(name.split()) >= 2 and any(same_person(name, c) for c in film.cast):
+                pos = start + m.end() + rest.find(name)
+                ctx.claim((start + m.start(), pos + len(name)), "supported", "cast", [film.evidence()])
+
+
+def _check_order_lists(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
+    """``"In order of release: A, then B, then C."`` and ``"In story order, X comes first."`` against a note."""
+    if not ctx.index.notes:
+        return
+    from agent.kb import notes as notes_module
+
+    sentence = ctx.text[start:end]
+    listed = _RELEASE_LIST.search(sentence)
+    if listed:
+        titles = [ctx.text[m.start : m.end] for m in mentions if m.start >= start + listed.end()]
+        note = _note_for(ctx, *titles) if len(titles) >= 2 else None
+        order = [notes_module.release_index(note, t) for t in titles] if note is not None else []  # type: ignore[arg-type]
+        if note is not None and None not in order:
+            ranks = [int(i) for i in order if i is not None]
+            ok = all(a < b for a, b in zip(ranks, ranks[1:], strict=False))
+            lines = [f"{r.title} ({r.year})" for r in note.meta.release_order]  # type: ignore[attr-defined]
+            right = " -> ".join(t for _, t in sorted(zip(ranks, titles, strict=True)))
+            status = "supported" if ok else "contradicted"
+            evidence = [_note_evidence(note, "release-order", lines)]
+            ctx.claim((start + listed.start(), end), status, "order", evidence, None if ok else right)
+    story = _STORY_FIRST.search(sentence)
+    first = re.search(r"\bcomes first\b", sentence)
+    if not (story and first and ctx.previous_titles):
+        return
+    subject = [ctx.text[m.start : m.end] for m in mentions if start + story.end() <= m.start < start + first.start()]
+    if len(subject) != 1:
+        return
+    pool = list(dict.fromkeys([*ctx.previous_titles, subject[0]]))
+    note = _note_for(ctx, *pool)
+    if note is None:
+        return
+    ranks_by = {t: notes_module.chronology_index(note, t) for t in pool}  # type: ignore[arg-type]
+    if None in ranks_by.values():
+        return
+    earliest = min(pool, key=lambda t: ranks_by[t] or 0)
+    ok = normalize_title(earliest) == normalize_title(subject[0])
+    meta = note.meta  # type: ignore[attr-defined]
+    evidence = [_note_evidence(note, "in-universe-chronology", list(meta.chronology))]
+    fix = None if ok else f"{earliest} comes first in story order"
+    ctx.claim(
+        (start + story.start(), start + first.end()), "supported" if ok else "contradicted", "order", evidence, fix
+    )
