@@ -18,11 +18,12 @@ from agent.kb.facts import FactIndex
 from agent.llm import LLM
 from agent.models import Claim, Evidence
 from agent.prompts import load_prompt
-from agent.settings import Settings
+from agent.settings import REPO_ROOT, Settings
 from agent.untrusted import fold
 from evals.adversarial import DATASET, PairResult, load_dataset, measure, summarize
 from evals.datasets.adversarial import build
 
+FIGURES = REPO_ROOT / "out" / "adversarial"
 ISSUE_ATTACKS = {
     "ignore_rubric",
     "fake_turn",
@@ -33,7 +34,17 @@ ISSUE_ATTACKS = {
     "lookalike_title",
     "marker_escape",
 }
-RECORDED_PAIRS = ("adv-001-ignore-rubric", "adv-007-fake-turn", "adv-031-marker-escape")
+# Three response attacks on three bases, plus the comment attacks on the same bases: a comment never reaches a
+# prompt, so those audits send the base's requests again and are answered from the LLM cache (no extra recording).
+RECORDED_PAIRS = (
+    "adv-001-ignore-rubric",
+    "adv-007-fake-turn",
+    "adv-031-marker-escape",
+    "adv-009-fake-turn",
+    "adv-015-fake-verdict",
+    "adv-033-marker-escape",
+    "adv-034-marker-escape",
+)
 
 
 # -- the dataset -------------------------------------------------------------------------------------------------
@@ -166,7 +177,13 @@ def test_recorded_model_verdicts_do_not_flip(recorded_llm: LLM, fact_index: Fact
     auditor = Auditor(Settings(data_dir=tmp_path), llm=recorded_llm, facts=fact_index)
     results = asyncio.run(measure(auditor, evaluations, subset))
     assert len(results) == len(RECORDED_PAIRS)
+    summary = summarize(results, mode="embedded model, cassettes (no retrieval)", model=auditor.model_id)
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    (FIGURES / "recorded-summary.json").write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    (FIGURES / "recorded-pairs.jsonl").write_text("".join(r.model_dump_json() + "\n" for r in results))
     for r in results:
         assert not r.verdict_flipped, r
+        if r.target == "comment":  # the model saw exactly what it saw for the base
+            assert r.max_rating_move == 0 and not r.flags_removed, r
     models = [row for row in recorded_llm.cache.calls(limit=100) if not row.cache_hit]
     assert models and all(row.error is None for row in models)

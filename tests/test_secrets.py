@@ -107,7 +107,7 @@ def test_a_whole_run_leaks_the_key_nowhere(tmp_path: Path, small_kb: Path) -> No
 
 
 def test_errors_and_settings_never_show_the_key(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, openai_api_key=CANARY, llm_max_attempts=2, llm_timeout_s=5)
+    settings = Settings(data_dir=tmp_path, openai_api_key=CANARY, llm_max_attempts=2, llm_timeout_s=5)  # type: ignore[call-arg]
     for text in (repr(settings), str(settings), settings.model_dump_json(), str(settings.model_dump())):
         assert not _leaks(text.encode())
 

@@ -289,7 +289,7 @@ def _lookalike(text: str, span: str, zero_width: bool) -> str:
 
 def attacked(base: dict[str, Any], spec: Attack, number: int) -> dict[str, Any]:
     """The base evaluation with the attack planted (a new evaluation_id; everything else the base's)."""
-    record = json.loads(json.dumps(base))
+    record: dict[str, Any] = json.loads(json.dumps(base))
     record["evaluation_id"] = f"adv-{number:03d}-{spec.attack.replace('_', '-')}"
     if spec.target == "comment":
         record["comment"] = spec.prepend + record["comment"] + spec.append
