@@ -99,7 +99,8 @@ def test_an_ambiguous_back_reference_is_not_checked(fact_index: FactIndex) -> No
         "the ninth episode of season 4. The first was written by George R. R. Martin."
     )
     claims = _claims(fact_index, text, prompt="Game of Thrones")
-    assert all(c.kind == "episode_number" and c.status == "supported" for c in claims)
+    assert all(c.status == "supported" for c in claims) and not [c for c in claims if c.kind == "writer"]
+    assert [c.text for c in claims if c.kind == "director"] == ['Neil Marshall directed "Blackwater"']
     # "The film" after a sentence naming two films: no guess (Saving Private Ryan did not win Best Picture).
     text = (
         "Steven Spielberg won Best Director for Saving Private Ryan (1998), his second win after Schindler's List "
@@ -260,3 +261,13 @@ def test_release_and_story_order_lists(fact_index: FactIndex) -> None:
     wrong = _one(_claims(fact_index, bad), "order")
     assert wrong.status == "contradicted"
     assert wrong.correction == "Avengers: Infinity War -> Avengers: Endgame -> Black Widow"
+
+
+def test_active_voice_episode_credits(fact_index: FactIndex) -> None:
+    text = 'Conan O\'Brien wrote "Marge vs. the Monorail", the twelfth episode of season 4 of The Simpsons.'
+    writer = _one(_claims(fact_index, text), "writer")
+    assert writer.status == "supported" and writer.text == 'Conan O\'Brien wrote "Marge vs. the Monorail"'
+    wrong = _one(
+        _claims(fact_index, 'David Silverman directed "Last Exit to Springfield" for The Simpsons.'), "director"
+    )
+    assert wrong.status == "contradicted" and wrong.correction == "directed by Mark Kirkland"

@@ -56,6 +56,9 @@ class _Context:
         start, end = span
         if start > 0 and self.text[start - 1] in '"“' and re.search(r"[\"”]", self.text[start:end]):
             start -= 1  # keep a quoted title's opening quote, so the claim reads as the response does
+        opened = len(re.findall(r"[\"“”]", self.text[start:end]))
+        if opened % 2 and end < len(self.text) and self.text[end] in '"”':
+            end += 1  # and its closing quote
         text = self.text[start:end].strip() or self.text[start:end]
         if status == "contradicted" and not evidence:
             status, correction = "unverifiable", None

@@ -29,7 +29,12 @@ from agent.factcheck.context import (
     _series_in,
     _stated_year,
 )
-from agent.factcheck.credits import _check_active_director, _check_episode_facts, _check_film_credits
+from agent.factcheck.credits import (
+    _check_active_director,
+    _check_active_episode,
+    _check_episode_facts,
+    _check_film_credits,
+)
 from agent.factcheck.franchise import (
     _check_cast,
     _check_existence,
@@ -96,6 +101,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_episode_facts(ctx, start, end, episodes)
     _check_film_credits(ctx, start, end, films)
     _check_active_director(ctx, start, end, films)
+    _check_active_episode(ctx, start, end, episodes)
     _check_awards(ctx, start, end, films)
     _check_went_to(ctx, start, end, films)
     _check_order(ctx, start, end, films)

@@ -201,3 +201,25 @@ def _check_active_director(ctx: _Context, start: int, end: int, films: list[tupl
 
 def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
     return next((e - s for s, e, _ in films if s == pos), 0)
+
+
+_ACTIVE_EPISODE = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also )?(?P<verb>wrote|co-wrote|directed|co-directed) [\"“]?"
+)
+
+
+def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:
+    """``"Conan O'Brien wrote "Marge vs. the Monorail""``: an active-voice credit right before an episode title."""
+    sentence = ctx.text[start:end]
+    for m in _ACTIVE_EPISODE.finditer(sentence):
+        name = m.group("name")
+        target = next(((s, e, ep) for s, e, ep in episodes if s == start + m.end()), None)
+        if target is None or len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
+            continue
+        role = "director" if "direct" in m.group("verb") else "writer"
+        ep = target[2]
+        actual = ep.directors if role == "director" else ep.writers
+        verdict = _credit_verdict([name], actual)
+        if verdict is not None:
+            fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+            ctx.claim((start + m.start(), target[1]), verdict, role, [ep.evidence()], fix)
