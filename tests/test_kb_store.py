@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -217,3 +221,83 @@ def test_server_path_builds_and_queries_the_same_way(tmp_path: Path, chroma_serv
     stats = kb.stats()
     assert stats.count == 4 and stats.disk_bytes is None and stats.location == chroma_server
     assert not (settings.kb_dir / "chroma").exists(), "the server path must not create a local KB"
+
+
+# -- the CLI end to end on a tiny copy of the sources (real subprocesses) ----------------------------------------
+
+
+def _tiny_sources(repo_root: Path, dest: Path) -> Path:
+    """A few rows of every committed table and one franchise note, in the layout of ``knowledge_base/``."""
+    keep = {
+        "films": lambda r: r["year"] >= 2019 and bool(r["extract"]),
+        "oscars": lambda r: r["ceremony"] == 92 and r["canonical_category"] == "BEST PICTURE",
+        "emmys": lambda r: r["year"] == 2019 and r["category"] == "Outstanding Drama Series",
+        "episodes": lambda r: r["series_slug"] == "game-of-thrones" and r["season"] == 8,
+        "streaming": lambda r: False,
+        "comics": lambda r: (r["appearances"] or 0) >= 3000,
+        "avengers": lambda r: r["id"] in ("comic:avengers:1", "comic:avengers:2"),
+    }
+    (dest / "data").mkdir(parents=True)
+    for table, wanted in keep.items():
+        with gzip.open(repo_root / "knowledge_base" / "data" / f"{table}.jsonl.gz", "rt", encoding="utf-8") as src:
+            rows = [line for line in src if wanted(json.loads(line))]
+        rows = rows[:12]
+        with gzip.open(dest / "data" / f"{table}.jsonl.gz", "wt", encoding="utf-8") as out:
+            out.writelines(rows)
+    (dest / "franchises").mkdir()
+    shutil.copy(repo_root / "knowledge_base" / "franchises" / "game_of_thrones.md", dest / "franchises")
+    return dest
+
+
+def _audit(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent", *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+
+
+def test_cli_build_is_incremental_per_source_file(tmp_path: Path, repo_root: Path) -> None:
+    sources = _tiny_sources(repo_root, tmp_path / "kb_src")
+    env = {**os.environ, "AUDIT_DATA_DIR": str(tmp_path / "data"), "AUDIT_KB_SOURCE_DIR": str(sources)}
+    env["AUDIT_EMBEDDING_THREADS"] = "1"
+
+    first = _audit(["kb", "build"], env)
+    assert first.returncode == 0, first.stderr
+    assert "embedding:" in first.stderr  # the progress bar goes to stderr
+    total = int(re.search(r": (\d+) passages; embedded (\d+)", first.stdout).group(1))  # type: ignore[union-attr]
+    assert f"embedded {total} (added {total}, changed 0)" in first.stdout
+
+    second = _audit(["kb", "build", "--no-progress"], env)
+    assert "embedded 0 (added 0, changed 0), relabelled 0, deleted 0" in second.stdout, second.stdout
+
+    # Change one episode's title in one source file: only that episode's passage is re-embedded.
+    episodes = sources / "data" / "episodes.jsonl.gz"
+    with gzip.open(episodes, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    rows[0]["title"] = rows[0]["title"] + " (retitled)"
+    del rows[3]  # a middle episode: no other passage mentions it
+    with gzip.open(episodes, "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in rows)
+    third = _audit(["kb", "build", "--no-progress"], env)
+    assert "embedded 1 (added 0, changed 1)" in third.stdout and "deleted 1" in third.stdout, third.stdout
+
+    check = _audit(["kb", "check"], env)
+    assert check.returncode == 0 and ": ok," in check.stdout, check.stdout + check.stderr
+    stats = json.loads(_audit(["kb", "stats", "--json"], env).stdout)
+    assert stats["count"] == total - 1 and stats["model"] == "all-MiniLM-L6-v2-onnx-int8"
+    found = json.loads(_audit(["kb", "search", "The Iron Throne", "--k", "3", "--json"], env).stdout)
+    assert found[0]["entity_ids"][0] == "episode:game-of-thrones:s08e06"
+
+    # The sources moved on but the KB did not: check says so and exits 1.
+    rows[1]["title"] = "Another title"
+    with gzip.open(episodes, "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in rows)
+    stale = _audit(["kb", "check"], env)
+    assert stale.returncode == 1 and "1 passages out of date" in stale.stdout, stale.stdout
+
+
+def test_cli_refuses_a_bad_franchise_note(tmp_path: Path, repo_root: Path) -> None:
+    sources = _tiny_sources(repo_root, tmp_path / "kb_src")
+    (sources / "franchises" / "broken.md").write_text("no front matter here\n", encoding="utf-8")
+    env = {**os.environ, "AUDIT_DATA_DIR": str(tmp_path / "data"), "AUDIT_KB_SOURCE_DIR": str(sources)}
+    result = _audit(["kb", "build", "--no-progress"], env)
+    assert result.returncode == 4 and "broken.md: no YAML front matter" in result.stderr
