@@ -271,3 +271,15 @@ def test_active_voice_episode_credits(fact_index: FactIndex) -> None:
         _claims(fact_index, 'David Silverman directed "Last Exit to Springfield" for The Simpsons.'), "director"
     )
     assert wrong.status == "contradicted" and wrong.correction == "directed by Mark Kirkland"
+
+
+def test_the_award_went_to_a_person(fact_index: FactIndex) -> None:
+    text = (
+        "No. Daniel Day-Lewis was nominated for Best Actor for In the Name of the Father (1993) but did not win. "
+        "The award went to Tom Hanks for Philadelphia."
+    )
+    awards = [(c.text, c.status) for c in _claims(fact_index, text) if c.kind == "award"]
+    assert awards == [
+        ("Daniel Day-Lewis was nominated for Best Actor for In the Name of the Father", "supported"),
+        ("The award went to Tom Hanks for Philadelphia", "supported"),
+    ]

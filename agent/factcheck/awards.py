@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from agent.factcheck.context import _PRONOUNS, _Context, _sentence_film
-from agent.kb.aliases import normalize_name, normalize_title, same_person
+from agent.kb.aliases import leading_names, normalize_name, normalize_title, same_person
 from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
 from agent.kb.sources import Film, Oscar
 from agent.models import Evidence
@@ -73,7 +73,8 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
 
 
 _WENT_TO = re.compile(
-    r"\b(?:(?:that|the) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)) went to |\blost (?:out )?to "
+    r"\b(?:(?:[Tt]hat|[Tt]he) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)) went to "
+    r"|\blost (?:out )?to "
 )
 
 
@@ -83,11 +84,22 @@ def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, i
     for m in _WENT_TO.finditer(sentence):
         cat_text = m.group("cat")
         if cat_text is None:
-            earlier = [a for a in _AWARD.finditer(sentence[: m.start()])]
+            # the category named just before: in this sentence, else in the previous one
+            before = ctx.text[max(0, ctx.text.rfind(".", 0, max(0, start - 1)) + 1) : start + m.start()]
+            earlier = list(_AWARD.finditer(before))
             cat_text = earlier[-1].group("cat") if earlier else None
         cat_key = normalize_name(cat_text or "")
         target = next((f for s, e, f in films if s == start + m.end()), None)
-        if target is None or cat_key not in OSCAR_CATEGORIES:
+        if cat_key not in OSCAR_CATEGORIES:
+            continue
+        if target is None:  # "The award went to Tom Hanks for Philadelphia."
+            rest = sentence[m.end() :]
+            names = leading_names(rest)
+            named = re.match(r"[^,.;]{0,60}?\bfor\s+[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", rest)
+            if names and len(names[0].split()) >= 2 and named:
+                claim = _AwardClaim(names[0], oscar_categories(cat_key), True, False, None, named.group("t"))
+                stop = start + m.end() + named.end()
+                _person_award(ctx, (start + m.start(), stop), claim, None)
             continue
         film_end = next(e for s, e, f in films if s == start + m.end())
         _film_award(ctx, (start + m.start(), film_end), target, oscar_categories(cat_key), True, False)

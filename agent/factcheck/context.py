@@ -17,7 +17,8 @@ logger = logging.getLogger(__name__)
 
 MAX_YEAR_GAP = 3  # a stated year further off than this may be another film of the same title (a remake)
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bvs)(?<!\bNo)[.!?](?=\s+[\"“(A-Z0-9])|\n+"
+    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bvs)[.!?](?=\s+[\"“(A-Z])"
+    r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
 _YEAR_AFTER = re.compile(
     r"^(?:\s*\((?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?(?:first |originally )?"
