@@ -163,6 +163,8 @@ class Auditor:
                 found += check_claims(texts[side], self.facts, prompt=evaluation.task.prompt, response=side)
         elif self.stages.exact:
             skipped.append("fact-index checks: the fact index is not loaded")
+        if self.stages.exact and self.facts is not None and self.facts.notes_error:
+            skipped.append(f"franchise-note checks (order, chronology, cast): {self.facts.notes_error}")
         found = self._cap_claims(found, truncated)
 
         usage = _Usage()
