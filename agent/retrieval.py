@@ -103,8 +103,8 @@ class Retriever:
         mentioned = self.mentions(query)
         entities = [e for e in mentioned if not e.startswith("franchise:")]
         exact = self._exact(entities[: 2 * k], where) if entities else []
-        # Franchise mentions only fetch nothing and boost nothing: a franchise's notes would crowd out the
-        # passage about the film or episode the query is about (measured on the retrieval question set).
+        # Franchise mentions neither fetch nor boost: a franchise's notes would crowd out the passage about the
+        # film or episode the query is about (measured on the retrieval question set).
         return _fuse(dense, exact, set(entities), k)
 
     def search(self, query: str, k: int = 3, **filters: Any) -> list[Evidence]:
