@@ -3,7 +3,8 @@
 Each finished report is appended to ``DIR/reports.jsonl`` and counted only once it is fsynced (one fsync, in a
 worker thread, covers every report written meanwhile), so a crash, Ctrl-C or ``kill -9`` loses at most the
 evaluations that were in flight; running the same command again skips every evaluation whose ``evaluation_id`` +
-content hash already has a report (or a recorded failure, unless ``retry_failed``) and audits the rest. A record whose content changed is audited again; the new report wins.
+content hash already has a report (or a recorded failure, unless ``retry_failed``) and audits the rest. A record
+whose content changed is audited again; the new report wins.
 
 The runner takes any object with ``async audit(evaluation) -> AuditReport``; it knows nothing of models or the KB.
 """
