@@ -78,6 +78,7 @@ class Retriever:
         self.kb = kb
         self.facts = facts
         self._franchises: dict[str, tuple[str, str]] = {}  # name key -> (note id, franchise name)
+        self._emmy_winners: dict[tuple[str, int], list[str]] | None = None  # built on the first Emmy query
         for note in facts.notes if facts else ():
             for name in (note.meta.franchise, note.meta.id.replace("_", " "), *note.meta.aliases):
                 self._franchises.setdefault(normalize_title(name), (note.meta.id, note.meta.franchise))
@@ -158,12 +159,8 @@ class Retriever:
         for match in _FIRST_LAST.finditer(query):
             last = (match.group(1) or match.group(2)).lower() in ("last", "final", "finale")
             found.extend(e for slug in dict.fromkeys(series) if (e := _end_episode(facts, slug, last)))
-        for text in spans.values():
-            if text in OSCAR_CATEGORIES:
-                # "Best Picture 1994" may mean the film year or the ceremony year (films of the year before).
-                found.extend(
-                    o.id for y in years for film_year in (y, y - 1) for o in facts.oscar_winner(text, film_year)
-                )
+        if years:
+            found.extend(self._award_winners(query, spans, years))
         used: set[int] = set()
         for (start, end), text in spans.items():
             if not text or any(i in used for i in range(start, end)):
@@ -179,6 +176,27 @@ class Retriever:
                 found.extend(hits)
                 used.update(range(start, end))
         return list(dict.fromkeys(found))
+
+    def _award_winners(self, query: str, spans: dict[tuple[int, int], str], years: list[int]) -> list[str]:
+        """Winning rows of an award category named with a year: "Best Picture 1994", "2019 Emmy for Drama Series"."""
+        assert self.facts is not None
+        facts = self.facts
+        found: list[str] = []
+        for text in spans.values():
+            category = text if text in OSCAR_CATEGORIES else f"best {text}"
+            if category in OSCAR_CATEGORIES:
+                # "Best Picture 1994" may mean the film year or the ceremony year (films of the year before).
+                found.extend(o.id for y in years for fy in (y, y - 1) for o in facts.oscar_winner(category, fy))
+        if "emmy" in query.lower():
+            if self._emmy_winners is None:
+                self._emmy_winners = {}
+                for row in facts.emmys:
+                    if row.winner:
+                        self._emmy_winners.setdefault((normalize_title(row.category), row.year), []).append(row.id)
+            for text in spans.values():
+                for y in years:
+                    found.extend(self._emmy_winners.get((text, y), ()))
+        return found
 
     def _exact(self, entities: list[str], where: dict[str, Any] | None) -> list[Hit]:
         """Stored passages about each entity (or its fact record when none is stored), in mention order."""
@@ -268,17 +286,18 @@ def _title_hits(
 ) -> list[str]:
     """Entity ids one span of the query names: a franchise, films, or (two words or more) an episode title.
 
-    A one-word span names a film only when quoted: one-word titles ("Oscar", "Bond", "Song") are too often plain
-    words, and the dense half finds a one-word title in the passage text anyway.
+    A one-word span names a film only when quoted or followed by the film's year ("Goldeneye 1995"): one-word
+    titles ("Oscar", "Bond", "Song") are too often plain words.
     """
     if text in franchises and (strong or length > 1 or text not in COMMON_WORDS):
         return [f"franchise:{franchises[text][0]}"]
-    if not strong or (length == 1 and not quoted):
+    lone = length == 1 and not quoted
+    if not strong or (lone and not years):
         return []
     films = [m.film for m in facts.find_films(text, kinds=("title", "variant"))]
     if years:
         dated = [f for f in films if any(abs(f.year - y) <= 1 for y in years)]
-        films = dated or films
+        films = dated if (dated or lone) else films  # a lone word counts only with its year ("Goldeneye 1995")
     out = [f.id for f in sorted(films, key=lambda f: -f.year)[:MAX_FILMS_PER_TITLE]]
     if length >= 2:
         out.extend(ep.id for ep in facts.episodes_titled(text)[:MAX_FILMS_PER_TITLE])

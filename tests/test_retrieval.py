@@ -55,8 +55,13 @@ def test_exact_half_finds_aliases_and_episode_numbers(kb_fixture: KBFixture) -> 
     assert "film:The_Avengers_(2012_film)" in retriever.mentions("Who is in the cast of Avengers Assemble?")
     assert "episode:game-of-thrones:s03e09" in retriever.mentions("director of S3E9 of Game of Thrones")
     assert "franchise:mcu" in retriever.mentions("MCU release order")
-    # A common word is not a title unless it is quoted.
+    assert "emmy:666" in retriever.mentions("Which series won Outstanding Drama Series at the 2019 Emmys?")
+    assert "film:GoldenEye" in retriever.mentions("Goldeneye 1995 cast")
+    # A common word is not a title unless it is quoted; a lone capitalised word needs its film's year.
     assert not any(e.startswith("film:") for e in retriever.mentions("it was a good day"))
+    assert not any(
+        e.startswith("film:") for e in retriever.mentions("Which film won the Oscar for Visual Effects for 2014?")
+    )
     top = retriever.hits("director of S3E9 of Game of Thrones", k=1)[0]
     assert top.passage_id == "episode:game-of-thrones:s03e09#0" and top.via in ("exact", "both")
 
