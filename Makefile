@@ -13,31 +13,36 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-setup: $(BIN)/python ## install the package and dev tools into .venv (no compiler, no model)
+STAMP := $(VENV)/.installed
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -q -e '.[dev]'
+	$(BIN)/python -c "import agent" && touch $@
+
+setup: $(STAMP) ## install the package and dev tools into .venv (no compiler, no model)
 
 setup-local: setup ## build the local model runtime (~7 min) and assemble the local model weights
 	$(BIN)/python -m agent.local_model setup
 
-test: setup ## run the test suite (cassettes replay; no network, no local model needed)
+test: $(STAMP) ## run the test suite (cassettes replay; no network, no local model needed)
 	$(BIN)/pytest -q
 
-lint: setup ## ruff + mypy
+lint: $(STAMP) ## ruff + mypy
 	$(BIN)/ruff check agent tests evals
 	$(BIN)/ruff format --check agent tests evals
 	$(BIN)/mypy
 
-format: setup
+format: $(STAMP)
 	$(BIN)/ruff format agent tests evals
 	$(BIN)/ruff check --fix agent tests evals
 
-kb: setup ## build the default knowledge base (offline embeddings)
+kb: $(STAMP) ## build the default knowledge base (offline embeddings)
 	$(BIN)/audit kb build
 
 demo: setup-local kb ## the main job on the embedded defaults: audit the sample batch, write the report
 	$(BIN)/audit run evals/datasets/sample_batch.jsonl --out out/demo
 
-bench: setup ## benchmarks (numbers go in the README)
+bench: $(STAMP) ## benchmarks (numbers go in the README)
 	$(BIN)/python -m evals.bench
 
 eval: setup-local kb ## run the offline evaluation with the embedded local model
@@ -46,7 +51,7 @@ eval: setup-local kb ## run the offline evaluation with the embedded local model
 record: setup-local ## re-record the LLM cassettes against the embedded llama.cpp server
 	$(BIN)/pytest -q --record-mode=rewrite -m vcr tests
 
-soak: setup ## full-size fault soak (1,000 evaluations under injected faults)
+soak: $(STAMP) ## full-size fault soak (1,000 evaluations under injected faults)
 	$(BIN)/pytest -q tests/test_soak.py --soak-size=1000
 
 clean:
