@@ -26,6 +26,7 @@ PROMPT_NAME = "verify_claims"
 EVIDENCE_CHARS = 260  # per passage in the prompt: enough for a fact, small enough for a 1.5B model's context
 
 _ABBREVIATIONS = ("Jr.", "Sr.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "vs.", "Vol.", "No.", "U.S.", "U.K.", "Lt.", "Col.")
+_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "Samuel L." / "D. B. Weiss": an initial, not a sentence end
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*#-])|\n+")
 
 
@@ -50,7 +51,8 @@ def split_sentences(text: str, side: ResponseSide = "a") -> list[Sentence]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         before = text[start : m.start()]
-        if any(before.endswith(a[:-1]) for a in _ABBREVIATIONS) and "\n" not in m.group(0):
+        abbreviation = before.endswith(_ABBREVIATIONS) or _INITIAL.search(before)
+        if abbreviation and "\n" not in m.group(0):
             continue
         _append(sentences, text, start, m.start(), side)
         start = m.end()
@@ -147,11 +149,18 @@ def to_claims(
     its own knowledge as the evidence, so the ablation measures what retrieval buys.
     """
     by_label = {s.label: s for s in sentences}
+    one_side = len({s.side for s in sentences}) == 1
     claims: list[Claim] = []
     for mc in answer.claims:
-        sentence = by_label.get(mc.sentence.strip().upper().rstrip("."))
+        label = mc.sentence.strip().upper().rstrip(".")
+        if label.isdigit() and one_side and sentences:
+            label = f"{sentences[0].side.upper()}{label}"  # a small model often drops the side letter
+        sentence = by_label.get(label)
         if sentence is None:
             logger.debug("model cited unknown sentence %r", mc.sentence)
+            continue
+        if not is_about(mc.claim, sentence.text):
+            logger.debug("claim %r is not about sentence %s; dropped", mc.claim, sentence.label)
             continue
         cited = [evidence[i] for i in dict.fromkeys(x.strip().upper() for x in mc.evidence_ids) if i in evidence]
         status = mc.status
@@ -175,6 +184,19 @@ def to_claims(
             )
         )
     return claims
+
+
+_CONTENT_WORD = re.compile(r"[A-Za-z0-9]{4,}")
+
+
+def is_about(claim: str, sentence: str, threshold: float = 0.5) -> bool:
+    """Whether a model's claim restates its sentence: at least half its content words (4+ letters or digits) occur
+    in the sentence. Guards against a small model attaching invented claims to a sentence label."""
+    words = {w.lower() for w in _CONTENT_WORD.findall(claim)}
+    if not words:
+        return True
+    present = {w.lower() for w in _CONTENT_WORD.findall(sentence)}
+    return len(words & present) / len(words) >= threshold
 
 
 def unsettled(sentences: Sequence[Sentence], settled: Sequence[Claim]) -> list[Sentence]:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from agent.claims import sanitize_untrusted
 from agent.guidelines import CapWhenIssue, Guidelines
@@ -36,19 +38,25 @@ MODEL_CONFIDENCE = 0.4
 class DimensionScore(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    dimension: str
     score: int = Field(ge=0, le=100)
-    rationale: str
+    rationale: str = Field(description="One short sentence.")
 
 
-class JudgeAnswer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    scores: list[DimensionScore]
-    missing_parts: list[str] = Field(default_factory=list, description="Parts of the question left unanswered.")
-    broken_constraints: list[str] = Field(
-        default_factory=list, description="Text of each 'not measured' constraint that the answer breaks."
+@cache
+def judge_schema(dimensions: tuple[str, ...]) -> type[BaseModel]:
+    """The judge's answer schema for one rubric: one REQUIRED field per dimension, so a small model cannot stop
+    after the first score (a list of scores let the 1.5B model return one and stop)."""
+    fields: dict[str, Any] = {d: (DimensionScore, ...) for d in dimensions}
+    fields["missing_parts"] = (
+        list[str],
+        Field(default_factory=list, description="Parts of the question the answer does not address."),
     )
+    fields["broken_constraints"] = (
+        list[str],
+        Field(default_factory=list, description="Text of each 'not measured' constraint that the answer breaks."),
+    )
+    model: type[BaseModel] = create_model("JudgeAnswer", __config__=ConfigDict(extra="forbid"), **fields)
+    return model
 
 
 def _cap_for_errors(guidelines: Guidelines) -> tuple[str, int] | None:
@@ -196,17 +204,14 @@ async def judge_with_model(
         constraints=_constraints_text([c for c in constraints if c.response == side]),
         dimensions=", ".join(guidelines.dimensions),
     )
-    result = await llm.astructured(prompt, JudgeAnswer, tag=tag)
+    result = await llm.astructured(prompt, judge_schema(tuple(guidelines.dimensions)), tag=tag)
+    fields: dict[str, Any] = dict(result)  # field name -> value (nested models kept)
     ratings: list[AgentRating] = []
-    seen: set[str] = set()
-    for s in result.scores:
-        dim = s.dimension.strip().lower().replace(" ", "_")
-        if dim not in guidelines.dimensions or dim in seen:
-            continue
+    for dim in guidelines.dimensions:
+        s: DimensionScore = fields[dim]
         if not guidelines.scale.min <= s.score <= guidelines.scale.max:
             logger.debug("judge gave %s=%s outside the scale; dropped", dim, s.score)
             continue
-        seen.add(dim)
         ratings.append(
             AgentRating(
                 dimension=dim,
@@ -217,9 +222,9 @@ async def judge_with_model(
                 confidence=MODEL_CONFIDENCE,
             )
         )
-    missing = [m.strip() for m in result.missing_parts if m.strip()][:5]
+    missing = [m.strip() for m in fields["missing_parts"] if m.strip()][:5]
     unmeasured = [c for c in constraints if c.satisfied is None]
-    return Judgement(ratings, missing, judge_constraints(unmeasured, result.broken_constraints, side))
+    return Judgement(ratings, missing, judge_constraints(unmeasured, fields["broken_constraints"], side))
 
 
 def merge_ratings(

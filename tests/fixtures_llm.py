@@ -85,7 +85,7 @@ def recording_settings(data_dir: Path, record_mode: str) -> Settings:
         model=RECORD_MODEL,
         llm_seed=7,
         llm_max_output_tokens=1024,
-        llm_timeout_s=300.0,
+        llm_timeout_s=300.0 if record_mode == "none" else 1800.0,  # recording on a busy 2-core machine is slow
         llm_max_attempts=1 if record_mode == "none" else 3,  # in replay a retry would only repeat the mismatch
         prompts_dir=Path(__file__).resolve().parent.parent / "prompts",
     )
