@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install -c constraints.txt
 
-.PHONY: help setup setup-local test lint format demo bench eval record soak kb clean
+.PHONY: help setup setup-local test lint format demo demo-fast bench eval record soak kb clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -41,6 +41,9 @@ kb: $(STAMP) ## build the default knowledge base (offline embeddings)
 
 demo: setup-local kb ## the main job on the embedded defaults: audit the sample batch, write the report
 	$(BIN)/audit run evals/datasets/sample_batch.jsonl --out out/demo
+
+demo-fast: $(STAMP) ## the same batch with the exact checks only (no model, no KB build): seconds, not an hour
+	$(BIN)/audit run evals/datasets/sample_batch.jsonl --out out/demo-fast --no-llm
 
 bench: $(STAMP) ## benchmarks (numbers go in the README)
 	$(BIN)/python -m evals.bench
