@@ -24,8 +24,7 @@ from typing import Any
 
 from tests.fake_openai_server import FakeOpenAIServer, Step, answer, drop, error, hang
 
-_LABEL = re.compile(r"^([AB]\d+)\. ", re.MULTILINE)
-_DIMENSIONS = re.compile(r"Score every rubric dimension \(([^)]*)\)")
+_SENTENCE_LINE = re.compile(r"^([AB]\d+)\. (.*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -109,17 +108,16 @@ class StandInModel:
         name = body["tools"][0]["function"]["name"]
         user = "\n".join(str(m.get("content") or "") for m in body["messages"] if m.get("role") == "user")
         if name == "ClaimVerification":
-            labels = list(dict.fromkeys(_LABEL.findall(user)))
-            claims = [
-                {"sentence": label, "claim": f"the facts of sentence {label}", "status": "unverifiable"}
-                for label in labels
-            ]
+            # one unverifiable claim per sentence, restating it (the agent drops claims that do not)
+            sentences = dict(_SENTENCE_LINE.findall(user))
+            claims = [{"sentence": label, "claim": text, "status": "unverifiable"} for label, text in sentences.items()]
             return json.dumps({"claims": claims})
         if name == "JudgeAnswer":
-            found = _DIMENSIONS.search(user)
-            dimensions = [d.strip() for d in found.group(1).split(",")] if found else []
-            scores = [{"dimension": d, "score": self.score, "rationale": "stand-in score"} for d in dimensions]
-            return json.dumps({"scores": scores, "missing_parts": []})
+            # one required field per rubric dimension (agent.judge.judge_schema), read from the forced schema
+            schema = body["tools"][0]["function"]["parameters"]
+            dimensions = [d for d in schema.get("required", []) if d not in ("missing_parts", "broken_constraints")]
+            answer = {d: {"score": self.score, "rationale": "stand-in score"} for d in dimensions}
+            return json.dumps({**answer, "missing_parts": [], "broken_constraints": []})
         raise ValueError(f"the stand-in model does not know the schema {name!r}")
 
 
