@@ -38,7 +38,14 @@ MENTION_WEIGHT = 0.5  # a dense hit about a named entity (e.g. its franchise) mo
 MAX_SPAN = 12  # longest title (in words) looked up
 MAX_FILMS_PER_TITLE = 3
 _EPISODE_REF = re.compile(r"\bs(?:eason)?\s*(\d{1,2})\s*,?\s*e(?:p(?:isode)?)?\s*(\d{1,3})\b", re.IGNORECASE)
-_FIRST_LAST = re.compile(r"\b(first|last|final)\s+episode\b|\b(pilot|premiere|finale)\b", re.IGNORECASE)
+_FIRST_LAST = re.compile(
+    r"\b(first|last|final)\s+(?:[a-z]+\s+)?episode\b|\b(pilot|premiere|finale)\b", re.IGNORECASE
+)  # "first episode", "first full episode", "the pilot"
+_AWARD_WORDS = re.compile(r"\b(?:oscar|academy award|nominat\w*|award\w*)", re.IGNORECASE)
+MAX_PERSON_WORDS = 4
+MAX_PERSON_CANDIDATES = 3  # people narrow to an entity only when they leave at most this many
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_EDGE_PUNCT = ',.;:?!()[]"“”'
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{2,120})[\"“”‘’']")
 
@@ -175,7 +182,39 @@ class Retriever:
             if hits:
                 found.extend(hits)
                 used.update(range(start, end))
+        if not found:
+            found.extend(self._people_hits(words, years, awards=_AWARD_WORDS.search(query) is not None))
         return list(dict.fromkeys(found))
+
+    def _people_hits(self, words: list[str], years: list[int], *, awards: bool) -> list[str]:
+        """Films (or, for a question about awards, Oscar nominations) the people a query names point to.
+
+        Used only when a query names no title: a descriptive question ("Peter Farrelly's 2018 film starring Viggo
+        Mortensen and Mahershala Ali") makes the dense half rank neighbouring films above the answer. Each person
+        named (cast lists, directors from the lead paragraphs, Oscar nominees) votes for their films, or for their
+        nominations when the query is about awards (a winner counts more when it asks who won); a year in the
+        query keeps the candidates of that year. Only a clear answer is returned: the best-voted candidates, and
+        only when there are at most MAX_PERSON_CANDIDATES of them.
+        """
+        assert self.facts is not None
+        facts = self.facts
+        votes: dict[str, float] = {}
+        for name in _person_names(words):
+            if awards:
+                # An award year in a question may be the film year or the ceremony year (the year after).
+                for o in facts.oscars_for_person(name):
+                    if not years or any(o.film_year in (y, y - 1) for y in years):
+                        votes[o.id] = votes.get(o.id, 0.0) + 1.0 + (0.5 if o.winner else 0.0)
+                continue
+            films = {f.id: f.year for f in (*facts.films_with(name), *facts.films_directed_by(name))}
+            for film_id, year in films.items():
+                if not years or year in years:
+                    votes[film_id] = votes.get(film_id, 0.0) + 1.0
+        if not votes:
+            return []
+        best = max(votes.values())
+        top = sorted(e for e, v in votes.items() if v == best)
+        return top if len(top) <= MAX_PERSON_CANDIDATES else []
 
     def _award_winners(self, query: str, spans: dict[tuple[int, int], str], years: list[int]) -> list[str]:
         """Winning rows of an award category named with a year: "Best Picture 1994", "2019 Emmy for Drama Series"."""
@@ -272,6 +311,28 @@ def _spans(words: list[str]) -> dict[tuple[int, int], str]:
         for start in range(0, len(words) - length + 1):
             spans[(start, start + length)] = normalize_title(" ".join(words[start : start + length]))
     return spans
+
+
+def _person_names(words: list[str]) -> list[str]:
+    """Runs of two to MAX_PERSON_WORDS capitalised words that may be a name, longest first.
+
+    A possessive ends a name ("George Miller's 2015 film" -> "George Miller"); punctuation at a word's edge is
+    dropped. Every run is returned (the caller looks each up); a lookup miss costs a dictionary probe.
+    """
+    cleaned: list[str] = []
+    ends: list[bool] = []  # a name may not run past this word
+    for word in words:
+        bare = word.strip(_EDGE_PUNCT)
+        stripped = _POSSESSIVE.sub("", bare)
+        cleaned.append(stripped)
+        ends.append(stripped != bare or word[-1:] in ',.;:?!)"”')
+    names: list[str] = []
+    for length in range(MAX_PERSON_WORDS, 1, -1):
+        for start in range(0, len(cleaned) - length + 1):
+            span = cleaned[start : start + length]
+            if all(w[:1].isupper() for w in span) and not any(ends[start : start + length - 1]):
+                names.append(" ".join(span))
+    return names
 
 
 def _title_hits(

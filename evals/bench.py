@@ -22,6 +22,7 @@ from typing import Any
 from evals.bench_facts import bench_fact_index
 from evals.bench_kb import bench_kb_build, bench_kb_query
 from evals.bench_pipeline import bench_pipeline
+from evals.retrieval_recall import bench_retrieval_recall
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -29,6 +30,7 @@ Bench = Callable[[], dict[str, Any]]
 BENCHES: list[tuple[str, Bench]] = [
     ("kb_build", bench_kb_build),
     ("kb_query", bench_kb_query),
+    ("retrieval_recall", bench_retrieval_recall),
     ("fact_index", bench_fact_index),
     ("pipeline", bench_pipeline),
 ]

@@ -8,10 +8,8 @@ fixed pseudo-random sample of the rest of the default profile as distractors.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +18,8 @@ from agent.kb.passages import Passage, build_passages
 from agent.kb.store import KnowledgeBase
 from agent.retrieval import Retriever
 from agent.settings import Settings
+from evals.retrieval_recall import load_questions
 
-QUESTIONS_PATH = Path(__file__).resolve().parent / "data" / "retrieval_questions.jsonl"
 DISTRACTORS = 250
 
 
@@ -34,11 +32,6 @@ class KBFixture:
     facts: FactIndex
     passages: list[Passage]
     retriever: Retriever
-
-
-def load_questions(path: Path = QUESTIONS_PATH) -> list[dict[str, object]]:
-    """The retrieval questions: ``{"id", "kind", "question", "expected": [entity ids]}`` per line."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def fixture_passages(

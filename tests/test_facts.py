@@ -69,6 +69,13 @@ def test_directors_come_with_their_source(fact_index: FactIndex) -> None:
     assert all("Coppola" in f.evidence.quote for f in facts)
 
 
+def test_films_by_director_come_from_the_lead_paragraphs(fact_index: FactIndex) -> None:
+    titles = {(f.title, f.year) for f in fact_index.films_directed_by("Christopher Nolan")}
+    assert ("Inception", 2010) in titles and ("Oppenheimer", 2023) in titles
+    assert fact_index.films_directed_by("christopher  NOLAN") == fact_index.films_directed_by("Christopher Nolan")
+    assert fact_index.films_directed_by("Nobody In Particular") == []
+
+
 def test_episodes_by_number_and_title(fact_index: FactIndex) -> None:
     ep = fact_index.episode("Game of Thrones", 3, 9)
     assert ep is not None and ep.title == "The Rains of Castamere" and ep.directors == ["David Nutter"]
