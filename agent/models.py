@@ -9,10 +9,9 @@ Checks that need the project's guidelines (rating dimensions and scale, known pr
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 # --------------------------------------------------------------------------------------------------------------
 # Shared vocabulary
@@ -91,7 +90,7 @@ class Evaluation(Strict):
     evaluation_id: Identifier
     contributor_id: Identifier
     project: Identifier
-    submitted_at: datetime
+    submitted_at: AwareDatetime  # a time without its zone is ambiguous across annotation sites
     task: Task
     response: ModelResponse
     response_b: ModelResponse | None = None

@@ -67,6 +67,7 @@ def plain_reason(err: Any) -> tuple[str, str]:
         "datetime_type": f"must be an ISO 8601 date-time text like 2024-05-01T14:30:00Z, {_got(value)}",
         "datetime_parsing": f"must be an ISO 8601 date-time like 2024-05-01T14:30:00Z, {_got(value)}",
         "datetime_from_date_parsing": f"must be an ISO 8601 date-time like 2024-05-01T14:30:00Z, {_got(value)}",
+        "timezone_aware": f"must say its timezone (2024-05-01T14:30:00Z or ...+02:00), {_got(value)}",
     }
     if kind in simple:
         return path, simple[kind]

@@ -134,6 +134,7 @@ BAD_RECORDS: list[tuple[str, dict[str, Any], str, str]] = [
     ("id with spaces", rec(QA, evaluation_id="qa 1"), "evaluation_id", "letters, digits"),
     ("bad date", rec(QA, submitted_at="last Tuesday"), "submitted_at", "ISO 8601"),
     ("date as number", rec(QA, submitted_at=1714660200), "submitted_at", "ISO 8601"),
+    ("date without a timezone", rec(QA, submitted_at="2024-05-01T14:30:00"), "submitted_at", "timezone"),
     ("bad preference", rec(SXS, preference="both"), "preference", "'a', 'b' or 'tie'"),
     (
         "bad issue severity",
