@@ -100,7 +100,8 @@ def handle_build(args: argparse.Namespace, settings: Settings) -> int:
         f"(added {report.added}, changed {report.updated}), relabelled {report.relabelled}, "
         f"deleted {report.deleted}, unchanged {report.unchanged}"
     )
-    print(f"sources read in {prepared:.1f}s; build {report.seconds:.1f}s; embedding {rate:.1f} passages/s")
+    speed = f"; embedding {rate:.1f} passages/s" if report.embedded else " (nothing to embed)"
+    print(f"sources read in {prepared:.1f}s; build {report.seconds:.1f}s{speed}")
     return 0
 
 
