@@ -10,12 +10,12 @@ import string
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from agent.errors import PromptError
 from agent.guidelines import Guidelines
 from agent.models import FLAG_TYPES, Flag, FlagType
+from agent.yamlfile import load_yaml_model
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts" / "feedback"
 VERSION = "1"
@@ -46,10 +46,7 @@ def _variables(template: str) -> set[str]:
 def load_templates(version: str = VERSION, directory: Path = PROMPTS_DIR) -> FeedbackTemplates:
     """Load and check the feedback templates: every flag type present, exactly the allowed variables."""
     path = directory / f"v{version}.yaml"
-    try:
-        t = FeedbackTemplates.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as e:
-        raise PromptError(f"{path}: cannot load feedback templates: {e}") from e
+    t = load_yaml_model(path, FeedbackTemplates, PromptError, "feedback templates")
     missing = set(FLAG_TYPES) - set(t.flags)
     if missing:
         raise PromptError(f"{path}: field flags: no template for {sorted(missing)}")

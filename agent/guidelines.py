@@ -11,11 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent.errors import ConfigError
 from agent.models import IssueSeverity, IssueType
+from agent.yamlfile import load_yaml_model
 
 GUIDELINES_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guidelines"
 
@@ -144,20 +144,7 @@ def available_projects(directory: Path = GUIDELINES_DIR) -> list[str]:
 
 def load_guidelines_file(path: Path) -> Guidelines:
     """Load and validate one guideline file; errors name the file and the field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError(f"{path}: guideline file not found") from e
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    try:
-        g = Guidelines.model_validate(raw)
-    except ValidationError as e:
-        first = e.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: field {loc}: {first['msg']} ({e.error_count()} error(s) in all)") from e
+    g = load_yaml_model(path, Guidelines, ConfigError, "guideline file")
     if g.project != path.stem:
         raise ConfigError(f"{path}: field project: {g.project!r} must match the file name {path.stem!r}")
     return g

@@ -13,11 +13,11 @@ import re
 import string
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from agent.errors import PromptError
 from agent.settings import REPO_ROOT
+from agent.yamlfile import load_yaml_model
 
 logger = logging.getLogger(__name__)
 
@@ -124,18 +124,7 @@ def load_prompt(name: str, version: str | None = None, *, prompts_dir: Path | No
     if chosen not in versions:
         raise PromptError(f"prompt {name!r} has no version {chosen!r} in {base / name}; it has {', '.join(versions)}")
     path = base / name / f"v{chosen}.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise PromptError(f"{path}: cannot read the prompt: {e}") from e
-    if not isinstance(raw, dict):
-        raise PromptError(f"{path}: a prompt file must be a mapping with keys name, version, description, system, user")
-    try:
-        spec = _PromptFile.model_validate(raw)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(map(str, first["loc"])) or "(top level)"
-        raise PromptError(f"{path}: key {where}: {first['msg']}") from e
+    spec = load_yaml_model(path, _PromptFile, PromptError, "prompt")
     declared = spec.version.removeprefix("v")
     if spec.name != name or declared != chosen:
         raise PromptError(

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from agent.errors import PromptError
+from agent.feedback import load_templates
 from agent.prompts import RenderedPrompt, load_prompt, prompt_versions
 from agent.settings import REPO_ROOT
 
@@ -74,7 +75,7 @@ def test_non_string_value_fails(tmp_path: Path) -> None:
 
 def test_unknown_key_in_file_fails(tmp_path: Path) -> None:
     write(tmp_path, "judge", 1, temperature=0.7)
-    with pytest.raises(PromptError, match="v1.yaml: key temperature: Extra inputs are not permitted"):
+    with pytest.raises(PromptError, match="v1.yaml: field temperature: Extra inputs are not permitted"):
         load_prompt("judge", prompts_dir=tmp_path)
 
 
@@ -83,7 +84,7 @@ def test_missing_key_in_file_fails(tmp_path: Path) -> None:
     data = yaml.safe_load(path.read_text())
     del data["user"]
     path.write_text(yaml.safe_dump(data))
-    with pytest.raises(PromptError, match="key user: Field required"):
+    with pytest.raises(PromptError, match="field user: Field required"):
         load_prompt("judge", prompts_dir=tmp_path)
 
 
@@ -126,3 +127,21 @@ def test_every_shipped_chat_prompt_loads() -> None:
             assert template.variables, f"{path} takes no variables"
             checked.append(path.parent.name)
     assert "ping" in checked
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "feedback templates not found"),
+        ("opening: [unclosed\n", "cannot read the feedback templates: not valid YAML"),
+        ("- a list\n", "expected a mapping at the top level"),
+        ("opening: hi\nunknown_key: 1\n", "field "),
+    ],
+)
+def test_feedback_templates_fail_with_the_file_and_field(tmp_path: Path, content: str | None, expected: str) -> None:
+    load_templates.cache_clear()
+    if content is not None:
+        (tmp_path / "v9.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(PromptError, match=expected) as info:
+        load_templates("9", tmp_path)
+    assert str(tmp_path / "v9.yaml") in str(info.value)
