@@ -20,6 +20,7 @@ import httpx
 from chromadb.errors import ChromaError
 
 from agent import __version__, claims, judge
+from agent.asks import UnansweredPart, unanswered_parts
 from agent.comment import assess_comment
 from agent.compare import AgentFindings, CompletenessFinding, compare
 from agent.constraints import check_constraints
@@ -44,6 +45,7 @@ from agent.models import (
 from agent.prompts import load_prompt
 from agent.rules import apply_rules
 from agent.settings import Settings
+from agent.spans import token_overlap
 from agent.untrusted import fold
 from agent.validate import content_hash
 
@@ -108,6 +110,25 @@ class GuardedEvidence:
         raise AssertionError("unreachable: the last try raises")  # pragma: no cover
 
 
+def _completeness(
+    unanswered: dict[ResponseSide, list[UnansweredPart]], missing: dict[ResponseSide, list[str]]
+) -> list[CompletenessFinding]:
+    """What each response leaves out: the parts the prompt asks explicitly (exact), then what only the judge model
+    found (unless it restates an exact one)."""
+    exact = [
+        CompletenessFinding(item=p.what, response=side, evidence=f'the prompt asks "{p.asked_by}"', confidence=0.8)
+        for side, parts in unanswered.items()
+        for p in parts
+    ]
+    model = [
+        CompletenessFinding(item=m, response=side, evidence="the judge model found it unanswered")
+        for side, items in missing.items()
+        for m in items
+        if not any(token_overlap(m, f"{p.what} {p.asked_by}") >= 0.3 for p in unanswered.get(side, ()))
+    ]
+    return exact + model
+
+
 class Auditor:
     """Audits evaluations one at a time; safe to call concurrently from one event loop."""
 
@@ -157,6 +178,10 @@ class Auditor:
                 logger.info("%s: %s", evaluation.evaluation_id, folds[side].note(side))
 
         constraints: list[ConstraintCheck] = check_constraints(evaluation) if self.stages.exact else []
+        # parts the prompt asks explicitly ("and which Oscars did it win?") that a response never answers
+        # (with the exact checks off, an empty prompt: it asks nothing)
+        asking = evaluation.task.prompt if self.stages.exact else ""
+        unanswered = {side: unanswered_parts(asking, texts[side]) for side in sides}
         found: list[Claim] = []
         if self.stages.exact and self.facts is not None:
             for side in sides:
@@ -188,7 +213,7 @@ class Auditor:
             skipped += [
                 f"model claim verification ({why})",
                 f"model ratings ({why}): only evidence-based ratings given",
-                f"completeness and unmeasurable constraints ({why})",
+                f"completeness beyond the parts a prompt asks explicitly, and unmeasurable constraints ({why})",
             ]
         if not self.stages.exact:
             skipped.append(f"exact checks (ablation {self.ablation})")
@@ -197,7 +222,8 @@ class Auditor:
         constraints = self._with_judged(constraints, judged)
         ratings: list[AgentRating] = []
         for side in sides:
-            caps = judge.evidence_ratings(g, found, constraints, missing[side], side=side)
+            asked = [p.what for p in unanswered[side]]
+            caps = judge.evidence_ratings(g, found, constraints, missing[side], side=side, unanswered=asked)
             ratings += judge.merge_ratings(g, model_ratings[side], caps)
 
         findings = AgentFindings(
@@ -206,11 +232,7 @@ class Auditor:
             agent_ratings=ratings,
             comment_assessment=assess_comment(evaluation, g),
             rule_flags=apply_rules(evaluation, g),
-            completeness=[
-                CompletenessFinding(item=m, response=side, evidence="the judge model found it unanswered")
-                for side in sides
-                for m in missing[side]
-            ],
+            completeness=_completeness(unanswered, missing),
         )
         outcome = compare(evaluation, findings, g)
         # an audit that did not read the whole response (or ran out of budget) cannot vouch for it

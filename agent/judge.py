@@ -73,8 +73,13 @@ def evidence_ratings(
     constraints: Sequence[ConstraintCheck],
     missing_parts: Sequence[str],
     side: ResponseSide = "a",
+    unanswered: Sequence[str] = (),
 ) -> dict[str, AgentRating]:
-    """Ratings that verified evidence fixes, keyed by dimension (only where the evidence is decisive)."""
+    """Ratings that verified evidence fixes, keyed by dimension (only where the evidence is decisive).
+
+    ``unanswered``: parts the prompt asks as questions of their own that the response never answers (exact, see
+    :mod:`agent.asks`): each is a main part of the request. ``missing_parts``: what the judge model found missing.
+    """
     out: dict[str, AgentRating] = {}
     low = guidelines.scale.min
     contradicted = [c for c in claims if c.status == "contradicted" and c.response == side]
@@ -112,7 +117,16 @@ def evidence_ratings(
             confidence=EXACT_CONFIDENCE if any(c.method == "exact" for c in failed) else MODEL_EVIDENCE_CONFIDENCE,
             rationale="Breaks explicit constraint(s): " + "; ".join(f"{c.constraint} ({c.detail})" for c in failed),
         )
-    if missing_parts and "completeness" in guidelines.dimensions:
+    if unanswered and "completeness" in guidelines.dimensions:
+        out["completeness"] = AgentRating(
+            dimension="completeness",
+            score=low + 1,  # the rubric's "leaves out a main part of the request"
+            response=side,
+            basis="evidence",
+            confidence=EXACT_CONFIDENCE,
+            rationale="Leaves out a part the prompt asks for: " + "; ".join([*unanswered, *missing_parts]),
+        )
+    elif missing_parts and "completeness" in guidelines.dimensions:
         out["completeness"] = AgentRating(
             dimension="completeness",
             score=low + 1 if len(missing_parts) > 1 else low + 2,

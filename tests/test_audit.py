@@ -89,13 +89,18 @@ def test_expected_false_flags_are_found(audited: dict[str, Any]) -> None:
 
 
 def test_verdicts_on_the_sample_batch(audited: dict[str, Any]) -> None:
-    # incomplete_missed needs the model (what the prompt asked for that the answer leaves out); all else is exact
-    wrong = {
-        eid: rep.verdict
-        for eid, (_, rep, exp) in audited.items()
-        if rep.verdict != exp["expected_verdict"] and exp["category"] != "incomplete_missed"
-    }
+    wrong = {eid: rep.verdict for eid, (_, rep, exp) in audited.items() if rep.verdict != exp["expected_verdict"]}
     assert wrong == {}
+
+
+def test_unanswered_parts_of_the_prompt_are_found_without_the_model(audited: dict[str, Any]) -> None:
+    # the incomplete_missed cases answer one half of a two-part question and rate completeness 5
+    for eid, (_, report, exp) in audited.items():
+        if exp["category"] == "incomplete_missed":
+            found = [f for f in report.flags if f.type == "incomplete_missed"]
+            assert found and all(f.evidence and f.evidence[0].source == "prompt" for f in found), eid
+            completeness = next(r for r in report.agent_ratings if r.dimension == "completeness")
+            assert completeness.basis == "evidence" and completeness.score == 2, eid  # "leaves out a main part"
 
 
 def test_report_says_which_checks_did_not_run(audited: dict[str, Any]) -> None:
