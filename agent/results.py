@@ -79,6 +79,7 @@ class RunSummary(Strict):
     audited_this_run: int
     resumed: int = Field(description="Audited by an earlier run of the same folder, not re-audited.")
     llm_calls: int
+    cache_hits: int = Field(default=0, description="Model answers served from the cache (no call made).")
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float
@@ -263,6 +264,7 @@ class BatchCounts:
     pending: int = 0
     needs_review: int = 0
     llm_calls: int = 0
+    cache_hits: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
@@ -276,6 +278,7 @@ class BatchCounts:
                 counts.audited += 1
                 counts.needs_review += report.verdict == "needs_review"
                 counts.llm_calls += report.provenance.llm_calls
+                counts.cache_hits += report.provenance.cache_hits
                 counts.prompt_tokens += report.provenance.prompt_tokens
                 counts.completion_tokens += report.provenance.completion_tokens
                 counts.cost_usd += report.provenance.cost_usd

@@ -169,6 +169,7 @@ class RuleAuditor:
                 guidelines_version="1",
                 input_hash="set-by-runner",
                 llm_calls=2,
+                cache_hits=1,
                 prompt_tokens=100 + digest % 50,
                 completion_tokens=40,
                 cost_usd=0.0001,

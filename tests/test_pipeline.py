@@ -49,7 +49,7 @@ def test_every_record_is_accounted_for(batch: Path, tmp_path: Path) -> None:
     assert len((out / "rejects.jsonl").read_text().splitlines()) == 2
     saved = RunSummary.model_validate_json((out / "summary.json").read_text())
     assert saved.audited == 20 and saved.needs_review == summary.needs_review > 0
-    assert summary.llm_calls == 40 and summary.cost_usd == pytest.approx(0.002)
+    assert summary.llm_calls == 40 and summary.cache_hits == 20 and summary.cost_usd == pytest.approx(0.002)
     for name in ("report.html", "review_queue.csv", "review_queue.jsonl", "contributors.csv", "evaluations.jsonl"):
         assert (out / name).stat().st_size > 0, name
 

@@ -157,9 +157,10 @@ def print_outcome(summary: RunSummary, files: ReportFiles) -> None:
     pending = f" + pending {s.pending}" if s.pending else ""
     print(f"read {s.read} = audited {s.audited} + rejected {s.rejected} + failed {s.failed}{pending}")
     print(f"audited now {s.audited_this_run}, already done {s.resumed}; needs review {s.needs_review}")
+    cached = f" (+ {s.cache_hits} answered from the cache)" if s.cache_hits else ""
     print(
-        f"model calls {s.llm_calls}, tokens {s.prompt_tokens + s.completion_tokens:,}, cost ${s.cost_usd:.4f}, "
-        f"{s.seconds:.1f} s"
+        f"model calls {s.llm_calls}{cached}, tokens {s.prompt_tokens + s.completion_tokens:,}, "
+        f"cost ${s.cost_usd:.4f}, {s.seconds:.1f} s"
     )
     out = Path(s.out_dir)
     print(f"outputs in {out}/:")
