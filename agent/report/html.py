@@ -44,6 +44,7 @@ def _summary(data: ReportData) -> str:
     reports = [r for _, r in data.pairs]
     needs = sum(r.verdict == "needs_review" for r in reports)
     calls = sum(r.provenance.llm_calls for r in reports)
+    cached = sum(r.provenance.cache_hits for r in reports)
     tokens = sum(r.provenance.prompt_tokens + r.provenance.completion_tokens for r in reports)
     cost = sum(r.provenance.cost_usd for r in reports)
     cards = [
@@ -54,6 +55,7 @@ def _summary(data: ReportData) -> str:
         ("rejected input", len(data.rejects)),
         ("pending", len(data.pending)),
         ("model calls", calls),
+        ("answers from the cache", cached),
         ("tokens", f"{tokens:,}"),
         ("cost (USD)", f"{cost:.4f}"),
     ]
