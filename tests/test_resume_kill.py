@@ -126,13 +126,20 @@ def test_ctrl_c_saves_what_finished_and_the_same_command_continues(tmp_path: Pat
     batch = child.batch(tmp_path / "batch.jsonl")
     out = tmp_path / "out"
     proc = subprocess.Popen(child.command(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 240
-    while reports_on_disk(out) < 10 and time.monotonic() < deadline:
-        time.sleep(0.002)
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=60) == 130
-    assert proc.stderr is not None and "interrupted" in proc.stderr.read().decode()
-    proc.stderr.close()
+    try:
+        deadline = time.monotonic() + 240
+        while reports_on_disk(out) < 10 and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert proc.poll() is None, "the batch ended before the interrupt could be sent"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+        assert proc.stderr is not None and "interrupted" in proc.stderr.read().decode()
+    finally:  # a failure here must not leak the pipe into a later test (an unraisable ResourceWarning there)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+        if proc.stderr is not None:
+            proc.stderr.close()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stopped"] == "interrupted"
     assert 10 <= summary["audited"] < child.records and summary["pending"] == child.records - summary["audited"]
