@@ -200,6 +200,8 @@ CHILD = textwrap.dedent(
 def test_server_is_stopped_when_the_parent_is_interrupted_or_killed(tmp_path: Path, how: signal.Signals) -> None:
     command = [sys.executable, "-c", CHILD, str(tmp_path)]
     quiet = {"stderr": subprocess.DEVNULL, "text": True, "cwd": REPO_ROOT, "start_new_session": True}
+    # a shell's background job inherits SIGINT ignored; the child must get the default that a terminal gives
+    quiet["preexec_fn"] = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
     with subprocess.Popen(command, stdout=subprocess.PIPE, **quiet) as parent:  # type: ignore[call-overload]
         try:
             assert parent.stdout is not None

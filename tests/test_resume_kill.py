@@ -125,7 +125,14 @@ def test_ctrl_c_saves_what_finished_and_the_same_command_continues(tmp_path: Pat
     child = CLI
     batch = child.batch(tmp_path / "batch.jsonl")
     out = tmp_path / "out"
-    proc = subprocess.Popen(child.command(batch, out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # a shell's background job inherits SIGINT ignored; the child must get the default that a terminal gives
+    proc = subprocess.Popen(
+        child.command(batch, out),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 240
         while reports_on_disk(out) < 10 and time.monotonic() < deadline:
