@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.audit import ABLATIONS, Ablation, Auditor, Stages, build_auditor
+from agent.claims import EvidenceSource
 from agent.errors import AuditError, InputError
 from agent.kb.facts import default_index
 from agent.llm import open_llm
@@ -34,6 +35,7 @@ from evals.gold_schema import GoldCase, GoldFlag, GoldLabel, PlantedError, load_
 
 logger = logging.getLogger(__name__)
 
+PEER = "peer"  # the peer baseline (DeepEval), run like an ablation
 DATASETS = ("gold", "gold-dev", "gold-heldout", "halueval-qa", "halueval-general", "sample")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SAMPLE = Path(__file__).resolve().parent / "datasets" / "sample_batch.jsonl"
@@ -127,10 +129,11 @@ def load_dataset(name: str, limit: int | None = None) -> Dataset:
 
 
 def spread(cases: Sequence[GoldCase], limit: int) -> list[GoldCase]:
-    """``limit`` cases taken round-robin over the categories (in file order), so a small slice covers each kind."""
-    by_category: dict[str, list[GoldCase]] = {}
+    """``limit`` cases taken round-robin over (source, category) groups, in file order, so a small slice covers
+    each kind of case from both the generated and the hand-written part."""
+    by_category: dict[tuple[str, str], list[GoldCase]] = {}
     for case in cases:
-        by_category.setdefault(case.gold.category, []).append(case)
+        by_category.setdefault((case.gold.source, case.gold.category), []).append(case)
     queues = list(by_category.values())
     chosen: list[GoldCase] = []
     while len(chosen) < min(limit, len(cases)):
@@ -212,7 +215,7 @@ def detects_hallucination(report: AuditReport) -> bool:
 def run_eval(
     settings: Settings,
     dataset_name: str,
-    ablations: Sequence[Ablation],
+    ablations: Sequence[str],
     *,
     model: str | None = None,
     limit: int | None = None,
@@ -223,6 +226,8 @@ def run_eval(
 ) -> EvalRun:
     """Audit the dataset once per ablation and score each run.
 
+    ``peer`` runs the peer baseline (:mod:`evals.peer_baseline`) on the same records with the same model and adds
+    two results, ``peer`` and ``peer-any`` (two readings of the same calls).
     An ablation whose model cannot be opened is reported as not run (with the reason); the others still run.
     Model ablations resume from their run folder (same commit) unless ``fresh``; the exact ablation always reruns.
     ``make_auditor`` replaces :func:`agent.audit.build_auditor` (tests use it to inject a recorded model).
@@ -230,9 +235,13 @@ def run_eval(
     dataset = load_dataset(dataset_name, limit)
     commit = git_commit()
     results: list[AblationResult] = []
-    for ablation in ablations:
-        if ablation not in ABLATIONS:
-            raise InputError(f"unknown ablation {ablation!r}; choose one of {', '.join(ABLATIONS)}, all")
+    for name in ablations:
+        if name == PEER:
+            results += run_peer_baseline(settings, dataset, model, commit, progress=progress)
+            continue
+        if name not in ABLATIONS:
+            raise InputError(f"unknown ablation {name!r}; choose one of {', '.join(ABLATIONS)}, {PEER}, all")
+        ablation: Ablation = name
         try:
             auditor = (make_auditor or _auditor_factory(settings, dataset_name, model))(ablation)
         except AuditError as e:
@@ -264,6 +273,45 @@ def run_eval(
     )
 
 
+def run_peer_baseline(
+    settings: Settings, dataset: Dataset, model: str | None, commit: str, *, progress: bool = True
+) -> list[AblationResult]:
+    """The peer baseline's two readings, scored like the ablations (or both marked not run, with the reason)."""
+    from agent.retrieval import open_retriever
+    from evals import peer_baseline
+
+    model = model or settings.model
+    try:
+        llm = open_llm(model, settings)
+        try:
+            source: EvidenceSource
+            if dataset.name == "halueval-qa":
+                source = halueval.KnowledgeIndex.from_qa()
+            else:
+                source, _ = open_retriever(settings, default_index())
+            run_dir = settings.data_dir / "eval" / slug(dataset.name) / slug(llm.model_id) / PEER / slug(commit)
+            logger.info("peer baseline: %d records -> %s", len(dataset.cases), run_dir)
+            by_rule, failed = peer_baseline.run_peer(
+                dataset.cases,
+                llm,
+                source,
+                run_dir,
+                max_evidence=settings.max_evidence_per_claim * 2,
+                progress=progress,
+            )
+        finally:
+            llm.close()
+    except AuditError as e:
+        logger.warning("peer baseline not run: %s", e)
+        return [AblationResult(ablation=rule, model=model, not_run=str(e)) for rule in peer_baseline.PEER_ABLATIONS]
+    results = []
+    for rule, pairs in by_rule.items():
+        result = score(dataset, pairs, failed)
+        result.ablation, result.model = rule, llm.model_id
+        results.append(result)
+    return results
+
+
 def _auditor_factory(settings: Settings, dataset_name: str, model: str | None) -> Callable[[Ablation], Auditor]:
     """The agent per ablation; for HaluEval QA the retrieval stage reads the benchmark's knowledge passages."""
 
@@ -290,4 +338,25 @@ def targets(run: EvalRun) -> list[tuple[str, float | None, float, bool]]:
     if heldout is not None:
         acc = heldout["verdict"]["accuracy"]
         out.append(("verdict accuracy (held-out)", acc, HELDOUT_VERDICT_TARGET, acc is not None and acc >= 0.85))
+    for peer in (r for r in run.results if r.ablation.startswith(PEER) and r.not_run is None):
+        # "better than the peer baseline on the same items": the fact flags it can raise, and the verdict
+        for what, path in (
+            ("missed_error F1", ("flags", "missed_error", "f1")),
+            ("false_flag F1", ("flags", "false_flag", "f1")),
+            ("verdict accuracy", ("verdict", "accuracy")),
+        ):
+            mine, theirs = _at(full.summary, path), _at(peer.summary, path)
+            ok = mine is not None and (theirs is None or mine > theirs)
+            out.append((f"{what} above {peer.ablation} ({_fmt(theirs)})", mine, theirs or 0.0, ok))
     return out
+
+
+def _at(summary: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    value: Any = summary
+    for key in path:
+        value = value[key]
+    return None if value is None else float(value)
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"

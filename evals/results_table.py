@@ -15,6 +15,8 @@ ABLATION_LABELS = {
     "model-only": "model only (no retrieval, no exact checks)",
     "retrieval-model": "retrieval + model (no exact checks)",
     "full": "full pipeline",
+    "peer": "peer baseline: DeepEval HallucinationMetric, as shipped (fails below 0.5)",
+    "peer-any": "peer baseline: DeepEval HallucinationMetric, any contradicted context",
 }
 
 

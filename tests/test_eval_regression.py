@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from agent.models import AuditReport
 from agent.settings import Settings
 from evals import metrics
 from evals.gold_schema import GoldCase, load_gold
+from tests.eval_cli import audit_eval
 from tests.fixtures_kb import KBFixture
 from tests.fixtures_llm import recording_settings
 
@@ -101,23 +100,14 @@ def test_the_guard_can_fail() -> None:
 
 
 def test_audit_eval_cli_writes_the_results_table(tmp_path: Path) -> None:
-    env = {**os.environ, "AUDIT_DATA_DIR": str(tmp_path / "data")}
-    cmd = [sys.executable, "-m", "agent", "eval", "--dataset", "sample", "--ablation", "exact", "--limit", "5"]
-    done = subprocess.run(
-        [*cmd, "--results-dir", str(tmp_path / "results"), "--no-progress"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    done = audit_eval(tmp_path, "--dataset", "sample", "--ablation", "exact", "--limit", "5")
     assert done.returncode == 0, done.stderr[-2000:]
     (md,) = (tmp_path / "results").glob("*-no-model-sample-slice5.md")
     text = md.read_text(encoding="utf-8")
     assert "| exact checks only |" in text and "- commit: " in text and "- model: no model" in text
     data = json.loads(md.with_suffix(".json").read_text(encoding="utf-8"))
     assert data["n"] == 5 and data["results"][0]["summary"]["evaluations"] == 5
-    bad = subprocess.run([*cmd[:-2], "--ablation", "bogus"], capture_output=True, text=True, env=env, check=False)
+    bad = audit_eval(tmp_path, "--dataset", "sample", "--ablation", "bogus")
     assert bad.returncode != 0 and "--ablation 'bogus'" in bad.stderr
 
 

@@ -2,10 +2,12 @@
 
 Datasets: ``gold`` (337 gold audits: generated + hand-written), ``gold-dev`` / ``gold-heldout`` (the fixed
 splits), ``sample`` (the 41-case sample batch), ``halueval-qa`` / ``halueval-general`` (public hallucination
-benchmarks). Ablations: ``exact`` (exact checks only, no model), ``model-only``, ``retrieval-model``, ``full``, or
-``all`` (the four, same data, same model). Each ablation's run resumes from ``.audit/eval/...`` (model calls are
-cached), so an interrupted run can simply be started again. Results: ``evals/results/<date>-<model>-<dataset>.md``
-and ``.json``. Exit code 0 when every ablation ran, 1 when one could not (for example no model reachable).
+benchmarks). Ablations: ``exact`` (exact checks only, no model), ``model-only``, ``retrieval-model``, ``full``,
+``peer`` (the peer baseline: DeepEval's HallucinationMetric judging each response with the same model and
+evidence, then compared with the contributor), or ``all`` (the five, same data, same model). Each ablation's run
+resumes from ``.audit/eval/...`` (model calls are cached), so an interrupted run can simply be started again.
+Results: ``evals/results/<date>-<model>-<dataset>.md`` and ``.json``. Exit code 0 when every ablation ran, 1 when
+one could not (for example no model reachable).
 """
 
 from __future__ import annotations
@@ -14,15 +16,11 @@ import argparse
 import importlib.util
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from agent.settings import REPO_ROOT, Settings
 
-if TYPE_CHECKING:
-    from agent.audit import Ablation
-
 DATASET_CHOICES = ("gold", "gold-dev", "gold-heldout", "halueval-qa", "halueval-general", "sample")
-ABLATION_CHOICES = ("exact", "model-only", "retrieval-model", "full", "all")
+ABLATION_CHOICES = ("exact", "model-only", "retrieval-model", "full", "peer", "all")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("--dataset", choices=DATASET_CHOICES, default="gold", help="default: gold")
     p.add_argument("--model", help="provider:model (default: AUDIT_MODEL or the embedded local model)")
-    p.add_argument("--ablation", default="all", help="exact | model-only | retrieval-model | full | all (default)")
+    p.add_argument(
+        "--ablation", default="all", help="exact | model-only | retrieval-model | full | peer | all (default)"
+    )
     p.add_argument("--limit", type=int, help="only N records (gold and sample: spread over the categories)")
     p.add_argument("--concurrency", type=int, default=2, help="evaluations audited at once (default 2)")
     p.add_argument("--fresh", action="store_true", help="do not resume earlier runs of this commit")
@@ -44,17 +44,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=handle)
 
 
-def _ablations(text: str) -> list[Ablation]:
+def _ablations(text: str) -> list[str]:
     names = [a.strip() for a in text.split(",") if a.strip()]
     if names == ["all"]:
-        return ["exact", "model-only", "retrieval-model", "full"]
+        return ["exact", "model-only", "retrieval-model", "full", "peer"]
     unknown = [n for n in names if n not in ABLATION_CHOICES or n == "all"]
     if unknown or not names:
         raise SystemExit(
             f"audit eval: --ablation {text!r}: use one or more of exact, model-only, retrieval-model, "
-            "full (comma-separated), or all"
+            "full, peer (comma-separated), or all"
         )
-    return [cast("Ablation", n) for n in names]
+    return names
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> int:
