@@ -1,15 +1,16 @@
-"""Builders for realistic contributor evaluations and agent findings, shared by the exact-check tests.
+"""Builders for realistic contributor evaluations and agent findings, and shared checks of audit reports.
 
 Every film fact used here was checked against ../shared/data/kb_sources (wikipedia_movies, tv_episodes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from agent.guidelines import Guidelines, load_guidelines
-from agent.models import Claim, ContributorIssue, Evaluation, Evidence, ModelResponse, Task
+from agent.models import AuditReport, Claim, ContributorIssue, Evaluation, Evidence, ModelResponse, Task
 
 DIMENSIONS = ("factual_accuracy", "instruction_following", "completeness", "helpfulness", "writing_quality", "overall")
 
@@ -104,3 +105,34 @@ def supported(text: str, part: str, kind: str = "year", side: str = "a", source_
 
 def _evidence(part: str, quote: str) -> Evidence:
     return Evidence(passage_id=f"wiki:{part[:20]}", source="wikipedia_movies", quote=quote or part)
+
+
+def overlaps(span: tuple[int, int] | None, text: str, quote: str) -> bool:
+    """Whether a claim's character span overlaps the first occurrence of ``quote`` in ``text``."""
+    start = text.find(quote)
+    return span is not None and start >= 0 and span[0] < start + len(quote) and start < span[1]
+
+
+def check_planted_missed_errors(audited: Iterable[tuple[Evaluation, AuditReport, dict[str, Any]]]) -> int:
+    """Assert every planted error the contributor missed is contradicted where it stands, with evidence, and
+    flagged as a missed error with evidence; returns how many planted errors were checked."""
+    checked = 0
+    for ev, report, exp in audited:
+        if not any(f["type"] == "missed_error" for f in exp["expected_flags"]):
+            continue
+        flagged = {i.quote for i in ev.issues}
+        for planted in exp["planted_errors"]:
+            if planted["quote"] in flagged:
+                continue  # the contributor caught this one
+            side = "b" if ev.response_b is not None and planted["quote"] in ev.response_b.text else "a"
+            text = ev.response_for(side).text
+            hits = [
+                c
+                for c in report.claims
+                if c.status == "contradicted" and c.response == side and overlaps(c.span, text, planted["quote"])
+            ]
+            assert hits, f"{ev.evaluation_id}: planted error {planted['quote']!r} not contradicted"
+            assert all(c.evidence for c in hits), f"{ev.evaluation_id}: contradicted without evidence"
+            assert any(f.type == "missed_error" and f.evidence for f in report.flags), ev.evaluation_id
+            checked += 1
+    return checked
