@@ -17,7 +17,7 @@ reported: ``peer`` uses the metric as shipped (the response fails, i.e. is hallu
 the default threshold 0.5), ``peer-any`` counts a response as hallucinated when any context is contradicted
 (score below 1). Both rules were fixed before any run; neither is tuned.
 
-DeepEval is an optional dependency (``pip install -e '.[peer]'``; ``make eval`` installs it).
+DeepEval is installed by ``make setup`` with ``--no-deps`` (why: pyproject.toml); it is imported only here.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def load_deepeval() -> Any:
         from deepeval.metrics import HallucinationMetric  # noqa: F401
     except ImportError as e:
         raise ConfigError(
-            f"the peer baseline needs DeepEval ({e}); install it with `.venv/bin/pip install -e '.[peer]'`"
+            f"the peer baseline needs DeepEval ({e}); `make setup` installs it (pip install --no-deps -c "
+            "constraints.txt deepeval nest-asyncio portalocker)"
         ) from e
     return deepeval
 
@@ -74,7 +75,6 @@ def make_judge(llm: LLM) -> Any:
         """DeepEval's prompt as one user message; the schema DeepEval asks for is forced through the seam."""
 
         def __init__(self) -> None:
-            self.llm = llm
             self.tag: str | None = None
             super().__init__(llm.model_id)
 
@@ -203,7 +203,7 @@ def run_peer(
     for n, case in enumerate(cases, 1):
         ev = case.evaluation
         if ev.evaluation_id not in done:
-            before = llm.stats.model_copy()
+            before = llm.stats  # a copy
             t0 = time.monotonic()
             try:
                 judgments = judge_evaluation(judge, ev, source, max_evidence=max_evidence)
