@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -q -e '.[dev]'
-	$(PIP) -q --no-deps deepeval nest-asyncio portalocker  # the peer baseline (evals/peer_baseline.py); why --no-deps: pyproject.toml
+	$(PIP) -q --no-deps deepeval nest-asyncio portalocker jinja2 markupsafe  # the peer baseline (evals/peer_baseline.py); why --no-deps: pyproject.toml
 	$(BIN)/python -c "import agent" && touch $@
 
 setup: $(STAMP) ## install the package and dev tools into .venv (no compiler, no model)

@@ -59,7 +59,7 @@ def load_deepeval() -> Any:
     except ImportError as e:
         raise ConfigError(
             f"the peer baseline needs DeepEval ({e}); `make setup` installs it (pip install --no-deps -c "
-            "constraints.txt deepeval nest-asyncio portalocker)"
+            "constraints.txt deepeval nest-asyncio portalocker jinja2 markupsafe)"
         ) from e
     return deepeval
 

@@ -117,7 +117,9 @@ def test_cassette_rules_fail_partial_playback_and_changed_requests(tmp_path: Pat
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS.format(cassette=str(cassette))))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--record-mode=none", "-rA", str(tmp_path)],
+        # -p no:deepeval as in pyproject.toml's addopts, which this inner run (rootdir tmp_path) does not read
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:deepeval", "--record-mode=none",
+         "-rA", str(tmp_path)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     out = done.stdout
