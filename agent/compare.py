@@ -11,11 +11,12 @@ Severity and priority policy (all constants below, in this one place):
   another type overlaps it, or the comment names the correction and factual_accuracy is at most 3).
 - ``false_flag``: a factual_error/hallucination issue whose quote overlaps only supported claims with evidence.
   **medium** when those claims cover at least ``FALSE_FLAG_MIN_COVERAGE`` of the quote, else **low**.
-- ``rating_misaligned``: agent and contributor ``>= 2`` apart: **medium** at 2, **high** at 3 or more; one level
-  lower when the agent's rating is the judge's view alone (``basis="model"``) with confidence below
-  ``MODEL_RATING_TRUST``. Side by side, on ``overall``: the preference goes against the contributor's own overall
-  scores, against the evidence (the preferred response has more contradicted claims), or against the agent's
-  overall scores by 2 or more.
+- ``rating_misaligned``: agent and contributor ``>= 2`` apart: **medium** at 2, **high** at 3 or more. When the
+  agent's rating is the judge's view alone (``basis="model"``) with confidence below ``MODEL_RATING_TRUST`` it is
+  advice, not evidence: flagged only ``JUDGE_ONLY_MIN_GAP`` or more apart, and then **low** (it never opens a review
+  on its own; the rating and its rationale stay in the report either way). Side by side, on ``overall``: the
+  preference goes against the contributor's own overall scores, against the evidence (the preferred response has
+  more contradicted claims), or against the agent's overall scores by 2 or more (judge-only: the same rule).
 - ``constraint_missed``: a broken constraint that no instruction_violation issue and no instruction_following
   score ``<= 3`` accounts for (``<= 4`` for a trivial overshoot). Length limits: **low** when at most
   ``TRIVIAL_MARGIN`` over, **high** when ``HIGH_MARGIN`` or more over, else **medium**; other kinds **medium**.
@@ -64,7 +65,8 @@ CENTRAL_KINDS = frozenset({"year", "director", "award", "existence", "cast"})
 FACTUAL_ISSUES = frozenset({"factual_error", "hallucination"})
 FALSE_FLAG_MIN_COVERAGE = 0.5  # share of the contributor's quote the supported claims must cover
 TOKEN_MATCH_MIN = 0.6  # a claim without a span matches a quote when this share of its tokens is in the quote
-MODEL_RATING_TRUST = 0.7  # a judge-only rating below this confidence is one severity level softer
+MODEL_RATING_TRUST = 0.7  # a judge-only rating below this confidence is advice: low, and only when far apart
+JUDGE_ONLY_MIN_GAP = 3  # ... this far apart (on gold-dev, 17 of 25 judge-only flags 2 apart were wrong)
 TRIVIAL_MARGIN = 0.10  # a length limit overshot by at most 10% is a trivial slip
 HIGH_MARGIN = 0.50  # ... by 50% or more, a serious one
 ACCOUNTED_SCORE = 3  # a dimension score at or below this shows the contributor saw the problem
@@ -317,8 +319,10 @@ def _misaligned_ratings(ctx: _Context) -> list[tuple[Flag, float]]:
             continue
         gap = abs(theirs - r.score)
         rank = 1 if gap == 2 else 2
-        if r.basis == "model" and r.confidence < MODEL_RATING_TRUST:
-            rank -= 1
+        if _judge_only(r):
+            if gap < JUDGE_ONLY_MIN_GAP:
+                continue
+            rank = 0
         message = (
             f"{ctx.label(r.response)}contributor rated {r.dimension} {theirs}, the agent {r.score}: "
             f"{_short(r.rationale, 240) or 'no rationale given'}"
@@ -327,6 +331,11 @@ def _misaligned_ratings(ctx: _Context) -> list[tuple[Flag, float]]:
         flag = _flag("rating_misaligned", _BY_RANK[rank], message, evidence, r.confidence, dimension=r.dimension)
         out.append((flag, gap / ctx.span))
     return out
+
+
+def _judge_only(r: AgentRating) -> bool:
+    """The rating rests on the judge model's view alone, at a confidence too low to open a review."""
+    return r.basis == "model" and r.confidence < MODEL_RATING_TRUST
 
 
 def _rating_evidence(ctx: _Context, r: AgentRating) -> list[Evidence]:
@@ -377,14 +386,17 @@ def _preference(ctx: _Context) -> list[tuple[Flag, float]]:
         out.append(
             (_flag("rating_misaligned", sev, msg, _ev(bad[pref]), _claims_conf(bad[pref]), dimension="overall"), 1.0)
         )
-    if pref in agent and other in agent and agent[other].score - agent[pref].score >= 2:
+    if pref in agent and other in agent:
         a_pref, a_other = agent[pref], agent[other]
-        msg = (
-            f"preferred {pref.upper()}, but the agent rates overall {pref.upper()} {a_pref.score} and "
-            f"{other.upper()} {a_other.score}: {_short(a_other.rationale, 200)}"
-        )
-        conf = min(a_pref.confidence, a_other.confidence)
-        out.append((_flag("rating_misaligned", "medium", msg, [], conf, dimension="overall"), 0.75))
+        judge_only = _judge_only(a_pref) or _judge_only(a_other)
+        if a_other.score - a_pref.score >= (JUDGE_ONLY_MIN_GAP if judge_only else 2):
+            msg = (
+                f"preferred {pref.upper()}, but the agent rates overall {pref.upper()} {a_pref.score} and "
+                f"{other.upper()} {a_other.score}: {_short(a_other.rationale, 200)}"
+            )
+            conf = min(a_pref.confidence, a_other.confidence)
+            sev = "low" if judge_only else "medium"
+            out.append((_flag("rating_misaligned", sev, msg, [], conf, dimension="overall"), 0.75))
     return out
 
 

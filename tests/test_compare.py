@@ -237,11 +237,18 @@ def test_rating_gap_severity(contributor: int, agent: int, expected: list[tuple[
         assert result.flags[0].dimension == "helpfulness" and result.flags[0].confidence == 0.9
 
 
-def test_judge_only_rating_is_one_level_softer() -> None:
+@pytest.mark.parametrize(
+    ("agent", "confidence", "expected"),
+    [(3, 0.5, []), (2, 0.5, [("rating_misaligned", "low")]), (1, 0.5, [("rating_misaligned", "low")]),
+     (3, 0.8, [("rating_misaligned", "medium")])],
+)  # fmt: skip
+def test_judge_only_rating_is_advice(agent: int, confidence: float, expected: list[tuple[str, str]]) -> None:
+    """A low-confidence judge-only rating is flagged only 3+ apart, and then low: it never opens a review alone."""
     ev = evaluation(PROMPT, RIGHT, scores=ratings(5))
-    soft = AgentFindings(agent_ratings=[rating("writing_quality", 3, basis="model", confidence=0.5)])
-    assert types(compare(ev, soft, qa_guidelines()).flags) == [("rating_misaligned", "low")]
-    assert compare(ev, soft, qa_guidelines()).verdict == "pass"
+    findings = AgentFindings(agent_ratings=[rating("writing_quality", agent, basis="model", confidence=confidence)])
+    result = compare(ev, findings, qa_guidelines())
+    assert types(result.flags) == expected
+    assert result.verdict == ("needs_review" if confidence >= 0.7 else "pass")
 
 
 def test_factual_misalignment_cites_contradicting_evidence() -> None:
@@ -317,6 +324,18 @@ def test_preference_against_the_agents_overall_ratings() -> None:
     flags = compare(ev, findings, sxs_guidelines()).flags
     assert ("rating_misaligned", "medium") in types(flags)
     assert any("the agent rates overall A 2 and B 4" in f.message for f in flags)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [(2, 4, []), (2, 5, [("rating_misaligned", "low")])])
+def test_preference_against_a_judge_only_overall_is_advice(a: int, b: int, expected: list[tuple[str, str]]) -> None:
+    ev = evaluation(PROMPT, RIGHT, response_b=RIGHT, scores=ratings(4), scores_b=ratings(4), preference="a")
+    findings = AgentFindings(
+        agent_ratings=[rating("overall", a, "a", "model", 0.4), rating("overall", b, "b", "model", 0.4)]
+    )
+    result = compare(ev, findings, sxs_guidelines())
+    assert types(result.flags) == expected
+    assert all("preferred A, but the agent rates overall" in f.message for f in result.flags)
+    assert result.verdict == "pass"
 
 
 # ---- constraints, completeness, comment, rules ---------------------------------------------------------------------

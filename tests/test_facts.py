@@ -121,7 +121,8 @@ def test_find_titles_in_running_text(fact_index: FactIndex) -> None:
     text = (
         "Elijah Wood and Ian McKellen star in The Lord of the Rings: The Fellowship of the Ring (2001). "
         "Up (2009) is a Pixar film; we went up the hill. Cries and Whispers is Swedish. "
-        "Finding Nemo, Ratatouille and WALL-E (2008) won."
+        "Finding Nemo, Ratatouille and WALL-E (2008) won. JFK was directed by Oliver Stone; jfk, Jfk and the "
+        "UK are not titles here."
     )
     found = [text[m.start : m.end] for m in find_titles(text, fact_index.has_title_key)]
     assert found == [
@@ -130,4 +131,5 @@ def test_find_titles_in_running_text(fact_index: FactIndex) -> None:
         "Finding Nemo",
         "Ratatouille",
         "WALL-E",
+        "JFK",
     ]

@@ -202,6 +202,7 @@ def same_person(claimed: str, actual: str) -> bool:
 
 _TEXT_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*|&")
 _QUOTES = "\"“”'‘’*_«»"
+_ACRONYM = re.compile(r"[A-Z]{3,}")
 _SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "from", "by", "vs", "or"})
 MAX_TITLE_TOKENS: Final = 16
 _NOUNS_AFTER_ADJECTIVE: Final = frozenset(
@@ -236,7 +237,8 @@ def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
 
     A match must look like a title where it stands: quoted, or capitalised (every word but small ones like "of"),
     not part of a longer capitalised name ("Elijah Wood", "Cries and Whispers"), and a short or everyday title
-    (``"Up"``, ``"Home"``) only counts when quoted or followed by ``(YYYY)``.
+    (``"Up"``, ``"Home"``) only counts when quoted, followed by ``(YYYY)``, or written as an all-capitals acronym of
+    three or more letters (``"JFK"``, ``"LBJ"``: "jfk" is a short key, but nobody writes an everyday word that way).
     """
     spans = [(m.start(), m.end(), norm_token(m.group()).strip() or m.group()) for m in _TEXT_TOKEN.finditer(text)]
     toks = [t for _, _, t in spans]
@@ -275,7 +277,7 @@ def _accept(
     if not (quoted or (capitalised and words and (words[0][0].isupper() or words[0][0].isdigit()))):
         return None
     if not quoted:
-        if year is None and is_weak_key(key):
+        if year is None and is_weak_key(key) and not _ACRONYM.fullmatch(text[start:end]):
             return None
         if _inside_longer_name(text, start, end, year is not None, is_key, prev_end):
             return None
