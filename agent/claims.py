@@ -8,6 +8,7 @@ by code: a contradiction must cite a passage that was actually given, otherwise 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Sequence
@@ -229,7 +230,11 @@ async def verify_with_model(
     """One model call: claims of the given sentences, verified against retrieved evidence."""
     if not sentences:
         return []
-    evidence = gather_evidence(sentences, source, per_sentence=per_sentence, max_total=max_evidence)
+    # Retrieval (embedding + Chroma query, retried with sleeps by GuardedEvidence) is blocking work: off the event loop,
+    # so the other evaluations in flight keep going meanwhile.
+    evidence = await asyncio.to_thread(
+        gather_evidence, sentences, source, per_sentence=per_sentence, max_total=max_evidence
+    )
     prompt = load_prompt(PROMPT_NAME).render(**render_inputs(question, sentences, evidence))
     answer = await llm.astructured(prompt, ClaimVerification, tag=tag)
     return to_claims(answer, sentences, evidence, allow_memory=allow_memory)

@@ -271,6 +271,7 @@ def cost_per_evaluation(reports: Sequence[AuditReport]) -> dict[str, float | int
     return {
         "evaluations": n,
         "llm_calls_per_eval": per(calls),
+        "cache_hits_per_eval": per(cache),
         "tokens_per_eval": per(prompt + completion),
         "prompt_tokens_per_eval": per(prompt),
         "completion_tokens_per_eval": per(completion),

@@ -60,7 +60,9 @@ def ablation_table(results: list[AblationResult]) -> list[str]:
         contradicted = s["claims"].get("contradicted", {}).get("accuracy")
         supported = s["claims"].get("supported", {}).get("accuracy")
         cost = s["cost"]
-        per_eval = f"{_f(cost['llm_calls_per_eval'], 1)} / {_f(cost['tokens_per_eval'], 0)} / "
+        hits = cost.get("cache_hits_per_eval") or 0.0
+        cached = f" (+{_f(hits, 1)} cached)" if hits else ""  # cache hits cost no tokens and almost no time
+        per_eval = f"{_f(cost['llm_calls_per_eval'], 1)}{cached} / {_f(cost['tokens_per_eval'], 0)} / "
         per_eval += _f(cost["seconds_per_eval"], 2)
         lines.append(
             f"| {label} | {_f(s['verdict']['accuracy'])} | {_prf(flags, 'missed_error')} | "

@@ -73,6 +73,7 @@ def _report(
     calls: int = 0,
     tokens: tuple[int, int] = (0, 0),
     seconds: float = 0.0,
+    cache_hits: int = 0,
 ) -> AuditReport:
     return AuditReport(
         evaluation_id=eid,
@@ -89,6 +90,7 @@ def _report(
             guidelines_version="1",
             input_hash="h",
             llm_calls=calls,
+            cache_hits=cache_hits,
             prompt_tokens=tokens[0],
             completion_tokens=tokens[1],
             seconds=seconds,
@@ -187,9 +189,10 @@ def test_claims_match_by_span_overlap_and_by_text() -> None:
 
 def test_cost_per_evaluation_and_binary_scores() -> None:
     cost = cost_per_evaluation(
-        [_report("a", [], calls=2, tokens=(100, 20), seconds=3.0), _report("b", [], calls=0, seconds=1.0)]
+        [_report("a", [], calls=2, tokens=(100, 20), seconds=3.0), _report("b", [], seconds=1.0, cache_hits=3)]
     )
     assert cost["llm_calls_per_eval"] == 1.0 and cost["tokens_per_eval"] == 60.0 and cost["seconds_per_eval"] == 2.0
+    assert cost["cache_hits_per_eval"] == 1.5 and cost["cache_hits"] == 3
     assert cost_per_evaluation([])["llm_calls_per_eval"] == 0.0
     scores = binary_scores([True, True, False, False], [True, False, True, False])
     assert (scores["accuracy"], scores["precision"], scores["recall"], scores["f1"]) == (0.5, 0.5, 0.5, 0.5)
@@ -202,3 +205,13 @@ def test_summarize_is_json_ready() -> None:
     summary = summarize(pairs, failed=1)
     assert json.loads(json.dumps(summary))["flags"]["weak_comment"]["f1"] == 1.0
     assert summary["failed"] == 1
+
+
+def test_results_table_counts_cache_hits_apart_from_calls() -> None:
+    from evals.harness import AblationResult
+    from evals.metrics import summarize
+    from evals.results_table import ablation_table
+
+    pairs = [(_case("a", []), _report("a", [], seconds=0.5, cache_hits=2))]
+    row = ablation_table([AblationResult(ablation="full", model="m", summary=summarize(pairs, 0))])[-1]
+    assert row.startswith("| full pipeline |") and row.endswith("| 0.0 (+2.0 cached) / 0 / 0.50 |")
