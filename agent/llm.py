@@ -49,10 +49,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 NO_KEY = "sk-no-key-needed"
-SETUP_HINT = (
-    "run `make setup-local` (embedded model) or set AUDIT_MODEL; or skip the model checks "
-    "(--no-llm for audit run/check, --ablation exact for audit eval)"
-)
+SETUP_HINT = f"run `make setup-local` (embedded model) or set AUDIT_MODEL; {local_model.SKIP_HINT}"
 REASK = (
     "Your previous answer did not match the required JSON schema. Error:\n{error}\n"
     "Answer again with arguments that follow the schema exactly."

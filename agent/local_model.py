@@ -55,10 +55,8 @@ MODEL_BYTES = 1_117_320_768
 DEFAULT_MODEL_ID = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_ALIAS = "qwen2.5-coder-1.5b-instruct"
 CONTEXT_TOKENS = 8192
-NOT_SET_UP = (
-    "run `make setup-local` to set it up; or skip the model-backed checks "
-    "(--no-llm for audit run/check, --ablation exact for audit eval)"
-)
+SKIP_HINT = "or skip the model-backed checks (--no-llm for audit run/check, --ablation exact for audit eval)"
+NOT_SET_UP = f"run `make setup-local` to set it up; {SKIP_HINT}"
 _CHUNK = 8 * 1024 * 1024
 
 

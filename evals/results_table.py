@@ -60,7 +60,7 @@ def ablation_table(results: list[AblationResult]) -> list[str]:
         contradicted = s["claims"].get("contradicted", {}).get("accuracy")
         supported = s["claims"].get("supported", {}).get("accuracy")
         cost = s["cost"]
-        hits = cost.get("cache_hits_per_eval") or 0.0
+        hits = cost["cache_hits_per_eval"]
         cached = f" (+{_f(hits, 1)} cached)" if hits else ""  # cache hits cost no tokens and almost no time
         per_eval = f"{_f(cost['llm_calls_per_eval'], 1)}{cached} / {_f(cost['tokens_per_eval'], 0)} / "
         per_eval += _f(cost["seconds_per_eval"], 2)

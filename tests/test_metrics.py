@@ -18,6 +18,7 @@ from agent.models import (
     Task,
 )
 from evals.gold_schema import GoldCase, GoldClaim, GoldFlag, GoldLabel, split_of
+from evals.harness import AblationResult
 from evals.metrics import (
     binary_scores,
     claim_scores,
@@ -29,6 +30,7 @@ from evals.metrics import (
     summarize,
     verdict_scores,
 )
+from evals.results_table import ablation_table
 
 TEXT = "Heat was released in 1995. It was directed by Michael Mann. It stars Al Pacino and Robert De Niro."
 EV = Evidence(passage_id="film:Heat", source="films", quote="Heat (1995)")
@@ -208,10 +210,6 @@ def test_summarize_is_json_ready() -> None:
 
 
 def test_results_table_counts_cache_hits_apart_from_calls() -> None:
-    from evals.harness import AblationResult
-    from evals.metrics import summarize
-    from evals.results_table import ablation_table
-
     pairs = [(_case("a", []), _report("a", [], seconds=0.5, cache_hits=2))]
     row = ablation_table([AblationResult(ablation="full", model="m", summary=summarize(pairs, 0))])[-1]
     assert row.startswith("| full pipeline |") and row.endswith("| 0.0 (+2.0 cached) / 0 / 0.50 |")
