@@ -8,7 +8,8 @@ Severity and priority policy (all constants below, in this one place):
 
 - ``missed_error``: a contradicted claim that no factual_error/hallucination issue overlaps. **high** when the claim
   is central (kind in ``CENTRAL_KINDS``), else **medium**; **low** when the contributor did notice it (an issue of
-  another type overlaps it, or the comment names the correction and factual_accuracy is at most 3).
+  another type overlaps it, or the comment names the correction and factual_accuracy is at most 3). A sequel
+  no table knows (kind ``absent_sequel``, an argument from absence) is never central: **medium** at most.
 - ``false_flag``: a factual_error/hallucination issue whose quote overlaps only supported claims with evidence.
   **medium** when those claims cover at least ``FALSE_FLAG_MIN_COVERAGE`` of the quote, else **low**.
 - ``rating_misaligned``: agent and contributor ``>= 2`` apart: **medium** at 2, **high** at 3 or more. When the
@@ -39,6 +40,7 @@ from pydantic import Field
 from agent.errors import AuditError
 from agent.guidelines import Guidelines
 from agent.models import (
+    ABSENT_SEQUEL,
     AgentRating,
     Claim,
     CommentAssessment,
@@ -255,8 +257,11 @@ def _missed_errors(ctx: _Context) -> list[tuple[Flag, float]]:
         if any(i.type in FACTUAL_ISSUES for i in issues):
             continue
         severity, why = _missed_error_severity(ctx, claim, issues)
-        fix = f" (the evidence gives {claim.correction})" if claim.correction else ""
-        message = f"{ctx.label(claim.response)}\u201c{_short(claim.text)}\u201d is contradicted{fix}; {why}."
+        if claim.kind == ABSENT_SEQUEL:  # absence of evidence: say so, and what could make it a false alarm
+            what = f"names a sequel no table has ({claim.correction}); invented unless a direct-to-video release"
+        else:
+            what = "is contradicted" + (f" (the evidence gives {claim.correction})" if claim.correction else "")
+        message = f"{ctx.label(claim.response)}\u201c{_short(claim.text)}\u201d {what}; {why}."
         score = ctx.ratings(claim.response).get("factual_accuracy")
         distance = max(0.25, ctx.norm(score)) if score is not None else 1.0
         out.append((_flag("missed_error", severity, message, claim.evidence, _confidence(claim.method)), distance))

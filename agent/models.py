@@ -41,6 +41,8 @@ FLAG_TYPES: tuple[FlagType, ...] = (
 )
 FlagSeverity = Literal["low", "medium", "high"]
 ClaimStatus = Literal["supported", "contradicted", "unverifiable"]
+# Claim.kind of a numbered sequel no table knows: contradicted by absence of evidence, not by a record.
+ABSENT_SEQUEL = "absent_sequel"
 Verdict = Literal["pass", "needs_review"]
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]

@@ -20,7 +20,16 @@ from agent.compare import (
 from agent.constraints import check_constraints
 from agent.errors import AuditError
 from agent.guidelines import load_guidelines
-from agent.models import AgentRating, Claim, CommentAssessment, ConstraintCheck, Evaluation, Evidence, Flag
+from agent.models import (
+    ABSENT_SEQUEL,
+    AgentRating,
+    Claim,
+    CommentAssessment,
+    ConstraintCheck,
+    Evaluation,
+    Evidence,
+    Flag,
+)
 from agent.rules import apply_rules
 from tests.audit_builders import (
     contradicted,
@@ -146,6 +155,17 @@ def test_missed_error_medium_for_a_secondary_detail() -> None:
     claim = contradicted(text, "the fourth film in the Toy Story series", "third", "order", source_quote=UNKRICH)
     ev = evaluation(PROMPT, text, scores=ratings(5))
     assert types(compare(ev, AgentFindings(claims=[claim]), qa_guidelines()).flags) == [("missed_error", "medium")]
+
+
+def test_an_absent_sequel_is_medium_and_says_it_rests_on_absence() -> None:
+    text = "Quiz Show (1994) was directed by Robert Redford. It was followed by Quiz Show II (1999)."
+    absent = "no film titled 'Quiz Show II' among the knowledge base's 240 films of 1999, catalogues or Oscars"
+    claim = contradicted(text, "Quiz Show II (1999)", absent, ABSENT_SEQUEL, source_quote="Quiz Show (1994)")
+    ev = evaluation("Who directed Quiz Show?", text, scores=ratings(5))
+    result = compare(ev, AgentFindings(claims=[claim]), qa_guidelines())
+    assert types(result.flags) == [("missed_error", "medium")]
+    assert "names a sequel no table has" in result.flags[0].message and "direct-to-video" in result.flags[0].message
+    assert "is contradicted" not in result.flags[0].message
 
 
 def test_missed_error_on_response_b_needs_an_issue_on_b() -> None:

@@ -151,8 +151,55 @@ def test_existence_of_a_franchise_entry(fact_index: FactIndex) -> None:
     assert fake.status == "contradicted" and fake.text == "Toy Story 2.5: Buzz's Mission (2005)"
     assert fake.evidence[0].passage_id.startswith("note:toy_story:")
     assert "Toy Story 2 (1999)" in fake.evidence[0].quote
-    sequel = _one(_claims(fact_index, "Inception 2: Dreamfall (2014) is the sequel film to Inception."), "existence")
+    # A subtitle, not a sequel number: nothing says whether "Inception: Dreamfall" exists.
+    sequel = _one(_claims(fact_index, "Inception: Dreamfall (2014) is the sequel film to Inception."), "existence")
     assert sequel.status == "unverifiable" and sequel.evidence[0].passage_id == "film:Inception"
+
+
+def test_a_numbered_sequel_no_table_knows_is_contradicted_only_where_the_tables_cover_the_year(
+    fact_index: FactIndex,
+) -> None:
+    text = "Quiz Show was released in 1994. It was followed by a sequel, Quiz Show II: Legacy of Shadows (1999)."
+    fake = _one(_claims(fact_index, text), "absent_sequel")
+    assert fake.status == "contradicted" and fake.text == "Quiz Show II: Legacy of Shadows (1999)"
+    assert fake.evidence[0].passage_id == "film:Quiz_Show_(film)"
+    assert "no film titled 'Quiz Show II: Legacy of Shadows'" in (fake.correction or "")
+    assert f"{fact_index.films_in_year(1999)} films of 1999" in (fake.correction or "")
+    # Each narrowing condition, broken once, leaves it unverifiable (absence alone proves nothing).
+    for unsure in (
+        "Quiz Show II: Legacy of Shadows (1999) is a film.",  # nothing calls it a sequel
+        "Quiz Show was followed by a sequel, Quiz Show II: Legacy of Shadows (2031).",  # a year the table lacks
+        "Quiz Show was followed by a sequel, Quiz Show II: Legacy of Shadows (1990).",  # before the film itself
+    ):
+        claims = _claims(fact_index, unsure)
+        assert [c for c in claims if c.status == "contradicted"] == [], unsure
+    # Real sequels the tables know are never flagged, by number or by subtitle.
+    for real in (
+        "Home Alone (1990) was followed by a sequel, Home Alone 2: Lost in New York (1992).",
+        "Terminator 2: Judgment Day (1991) is the sequel to The Terminator (1984).",
+    ):
+        assert [c for c in _claims(fact_index, real) if c.status == "contradicted"] == [], real
+
+
+def test_a_list_of_oscar_wins_checks_the_count_and_each_category(fact_index: FactIndex) -> None:
+    text = (
+        "Jaws came out in 1975. It won three Oscars: Film Editing, Original Score for John Williams, and Best Picture."
+    )
+    awards = [(c.text, c.status) for c in _claims(fact_index, text) if c.kind == "award"]
+    assert awards == [
+        ("won three Oscars", "supported"),
+        ("Film Editing", "supported"),
+        ("Original Score for John Williams", "supported"),
+        ("Best Picture", "contradicted"),
+    ]
+    inception = _claims(fact_index, "Inception (2010) won four Oscars: Sound Editing and Original Score.")
+    wrong = [c for c in inception if c.status == "contradicted"]
+    assert [c.text for c in wrong] == ["Original Score"] and "Visual Effects" in (wrong[0].correction or "")
+    count = _one(_claims(fact_index, "Jaws (1975) won five Oscars."), "award")
+    assert count.status == "contradicted" and (count.correction or "").startswith("Jaws won 3:")
+    # A person's count is not the film's, even right after the film.
+    person = _claims(fact_index, "Forrest Gump (1994) starred Tom Hanks. Tom Hanks won two Oscars.")
+    assert [c for c in person if c.kind == "award"] == []
 
 
 def test_release_order_chronology_and_who_played_whom(fact_index: FactIndex) -> None:
@@ -261,6 +308,12 @@ def test_release_and_story_order_lists(fact_index: FactIndex) -> None:
     wrong = _one(_claims(fact_index, bad), "order")
     assert wrong.status == "contradicted"
     assert wrong.correction == "Avengers: Infinity War -> Avengers: Endgame -> Black Widow"
+    start = _one(_claims(fact_index, "In story order, start with Iron Man (2008), then Captain Marvel."), "order")
+    assert start.status == "contradicted" and start.text == "In story order, start with Iron Man"
+    assert start.correction == "Captain America: The First Avenger comes before Iron Man in story order"
+    first = "In chronological order, begin with Captain America: The First Avenger."
+    assert _one(_claims(fact_index, first), "order").status == "supported"
+    assert [c for c in _claims(fact_index, "In release order, start with Iron Man.") if c.kind == "order"] == []
 
 
 def test_active_voice_episode_credits(fact_index: FactIndex) -> None:

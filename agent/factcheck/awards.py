@@ -72,6 +72,76 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
             _person_award(ctx, (start + pre.rfind(subj), stop), claim, context_film)
 
 
+_NUMBERS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_WIN_LIST = re.compile(
+    r"\b(?P<count>(?:won|wins|took home|picked up|received|earned)\s+(?:(?P<n>\d{1,2}|"
+    + "|".join(_NUMBERS)
+    + r")\s+)?(?:Academy Awards|Oscars))(?:(?:\s*:\s*|,?\s+(?:including|for)\s+)(?P<list>[^.;!?]+))?"
+)
+_CLAUSE_BREAK = re.compile(r",?\s+(?:(?:and|but)\s+)?(?:was|were|is|are|it|its|which|who|while|also|though|although)\b")
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_NOT_COMPETITIVE = ("HONORARY", "SPECIAL", "SCIENTIFIC", "JEAN HERSHOLT", "IRVING G. THALBERG", "GORDON E. SAWYER")
+
+
+def _check_win_list(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """``"It won three Oscars: Film Editing, Original Score and Best Picture."``: the count and each category."""
+    sentence = ctx.text[start:end]
+    for m in _WIN_LIST.finditer(sentence):
+        if not (m.group("n") or m.group("list")):
+            continue
+        subject = [f for f in films if f[1] <= start + m.start() and _only_list_between(sentence, f, start, m)]
+        if len({f.id for _, _, f in subject}) > 1:
+            continue  # "A and B won four Oscars": whose count?
+        if subject:
+            film: Film | None = subject[-1][2]
+        elif _FILM_PRONOUN.search(sentence[: m.start()].strip()):
+            film = _sentence_film(ctx, start + m.start(), films)
+        else:
+            continue  # "Tom Hanks won two Oscars": a person's count, not the film's
+        rows = ctx.index.oscars_for_film(film.title, film.year) if film is not None else []
+        if film is None or not rows:
+            continue
+        wins = [o for o in rows if o.winner and not o.canonical_category.startswith(_NOT_COMPETITIVE)]
+        won_labels = sorted({o.canonical_category.title() for o in wins})
+        summary = f"{film.title} won {len(won_labels)}: {', '.join(won_labels) or 'none'}"
+        raw = (m.group("n") or "").lower()
+        if raw:
+            stated = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            specials = [o for o in rows if o.winner and o.canonical_category.startswith("SPECIAL")]
+            ok = stated in (len(won_labels), len(won_labels) + len(specials))
+            evidence = [o.evidence() for o in (wins or rows)[:3]]
+            span = (start + m.start(), start + m.end("count"))
+            ctx.claim(span, "supported" if ok else "contradicted", "award", evidence, None if ok else summary)
+        offset = m.start("list")
+        listed = _CLAUSE_BREAK.split(m.group("list") or "", maxsplit=1)[0]  # "..., and was nominated for ..."
+        for item in _LIST_SPLIT.split(listed):
+            at = sentence.find(item, offset)
+            offset = at + len(item)
+            cats = _list_categories(ctx, item)
+            if not item or cats is None:
+                continue
+            span = (start + at, start + at + len(item.rstrip()))
+            won = _category_rows(wins, cats)
+            if won:
+                ctx.claim(span, "supported", "award", [won[0].evidence()])
+                continue
+            nominated = _category_rows(rows, cats)
+            evidence = [o.evidence() for o in nominated[:1]] + _winner_evidence(ctx, cats, film.year)
+            ctx.claim(span, "contradicted", "award", evidence, summary)
+
+
+def _list_categories(ctx: _Context, item: str) -> Sequence[str] | None:
+    """The canonical categories a list item names ("Original Score for John Williams" -> MUSIC (Original Score))."""
+    name = re.sub(r"\s*\([^)]*\)|\s+for\s+.*$|^(?:the|an?)\s+|\s+(?:Oscars?|awards?)$", "", item.strip())
+    key = normalize_name(name)
+    if key.startswith("best "):
+        key = key[5:]
+    if f"best {key}" in OSCAR_CATEGORIES:
+        return oscar_categories(key)
+    canonical = key.upper()
+    return (canonical,) if canonical in ctx.index.oscar_categories_known else None
+
+
 _WENT_TO = re.compile(
     r"\b(?:(?:[Tt]hat|[Tt]he) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)) went to "
     r"|\blost (?:out )?to "

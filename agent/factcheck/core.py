@@ -3,12 +3,15 @@
 For one response text this finds the titles it mentions (alias aware; see :func:`agent.kb.aliases.find_titles`),
 reads the values it states next to them with fixed patterns (a year in parentheses or "released in 1999",
 "directed by X", "written by X", "won Best Picture", "the ninth episode of season 3", "aired on ...", "N seasons",
-"X played Y in T", "A was released before B", "Title (YYYY)" for a title the franchise notes do not know) and
-returns :class:`agent.models.Claim` records with ``method="exact"``.
+"X played Y in T", "A was released before B", "In story order, start with X", "It won three Oscars: A, B and C",
+"Title (YYYY)" for a title the franchise notes do not know, a numbered sequel no table knows) and returns
+:class:`agent.models.Claim` records with ``method="exact"``.
 
 Precision comes first. A claim is only ``contradicted`` when the title resolves to one record (by year, franchise
 words, people named nearby, award linkage) and the stated value clearly disagrees with that record, which is
-cited as evidence; when the match is uncertain the check says nothing (or ``unverifiable`` for existence).
+cited as evidence; when the match is uncertain the check says nothing (or ``unverifiable`` for existence). The
+one argument from absence, a numbered sequel of a known film that no table and no lead paragraph names
+(kind ``absent_sequel``), is fenced by conditions (see ``franchise._absent_numbered_sequel``) and worded as such.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from agent.factcheck.awards import _check_awards, _check_emmys, _check_went_to
+from agent.factcheck.awards import _check_awards, _check_emmys, _check_went_to, _check_win_list
 from agent.factcheck.context import (
     _IS_A_YEAR,
     _YEAR_AFTER,
@@ -104,6 +107,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_active_episode(ctx, start, end, episodes)
     _check_awards(ctx, start, end, films)
     _check_went_to(ctx, start, end, films)
+    _check_win_list(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
     _check_stars(ctx, start, end, films)

@@ -17,6 +17,7 @@ from agent.kb.aliases import (
     same_person,
 )
 from agent.kb.sources import Film
+from agent.models import ABSENT_SEQUEL
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +163,15 @@ def _check_existence(ctx: _Context, start: int, end: int) -> None:
         if note is None:
             base = _base_film(ctx, key)
             if base is not None:  # "Inception 2: Dreamfall": a sequel of a film no franchise note covers
-                ctx.claim(span, "unverifiable", "existence", [base.evidence()])
+                year = int(m.group("year"))
+                if _absent_numbered_sequel(ctx, sentence, title, base, year):
+                    n = ctx.index.films_in_year(year)
+                    fix = (
+                        f"no film titled {title!r} among the knowledge base's {n} films of {year}, catalogues or Oscars"
+                    )
+                    ctx.claim(span, "contradicted", ABSENT_SEQUEL, [base.evidence()], fix)
+                else:
+                    ctx.claim(span, "unverifiable", "existence", [base.evidence()])
             continue
         if notes_module.franchise_for_title([note], title) is not None:
             continue
@@ -175,6 +184,35 @@ def _check_existence(ctx: _Context, start: int, end: int) -> None:
             ctx.claim(span, "contradicted", "existence", evidence, fix)
         else:
             ctx.claim(span, "unverifiable", "existence", evidence)
+
+
+MIN_FILMS_IN_YEAR = 120  # the film table must hold this many films of the stated year to argue from absence
+_SEQUEL_CUE = re.compile(r"\b(?:sequels?|prequels?|follow-?ups?|followed by|spin-?offs?)\b", re.IGNORECASE)
+_SEQUEL_NUMBER = re.compile(r"(?:part )?(?:[2-9]|1[0-9]|ii|iii|iv|v|vi|vii|viii|ix|x)\b")
+
+
+def _absent_numbered_sequel(ctx: _Context, sentence: str, title: str, base: Film, year: int) -> bool:
+    """``"followed by a sequel, Quiz Show II: Legacy of Shadows (1999)"`` where no table knows that title.
+
+    Absence of evidence, so every condition narrows it: the sentence calls it a sequel (or prequel, follow-up,
+    spin-off); the title is the known film's title plus a sequel number ("II", "2", "Part III"), so it is no
+    subtitle or longer title of something else; the stated year is later than the film's and one the film table
+    covers well (``MIN_FILMS_IN_YEAR``); and neither the films, the episode guides, the streaming catalogues, the
+    Oscar nominations nor any film's lead paragraph name the title. Direct-to-video sequels are the known blind
+    spot (the film table lists American films with a Wikipedia article, the catalogues only what streamed in 2021):
+    "Starship Troopers 2: Hero of the Federation (2004)" is real and is flagged.
+    """
+    key, base_key = normalize_title(title), normalize_title(base.title)
+    rest = key[len(base_key) :].strip()
+    return bool(
+        key.startswith(base_key + " ")
+        and _SEQUEL_CUE.search(sentence)
+        and _SEQUEL_NUMBER.match(rest)
+        and year > base.year
+        and ctx.index.films_in_year(year) >= MIN_FILMS_IN_YEAR
+        and not ctx.index.oscar_title_known(key)
+        and not ctx.index.mentioned_in_leads(title)
+    )
 
 
 def _base_film(ctx: _Context, key: str) -> Film | None:
@@ -202,6 +240,34 @@ def _extends_entry(note: object, key: str) -> bool:
 _STARS = re.compile(r"\b(?:also )?(?:stars|starred|co-stars|co-starred|starring)\s+(?:in it\s+)?")
 _RELEASE_LIST = re.compile(r"\b(?:in|by) (?:order of release|release order)\s*[:,]\s*", re.IGNORECASE)
 _STORY_FIRST = re.compile(r"\b(?:in (?:story|chronological|in-universe) order)\b", re.IGNORECASE)
+_START_WITH = re.compile(r"\b(?:start|begin|starts|begins|starting|beginning) (?:with|from)\s+$", re.IGNORECASE)
+
+
+def _check_story_start(
+    ctx: _Context, start: int, sentence: str, story: re.Match[str], mentions: Sequence[TextMention]
+) -> None:
+    """``"In story order, start with Iron Man"``: an entry the chronology places after another is no start.
+
+    A note's chronology lists only entries whose in-universe place is well established, so an entry at position
+    0 is supported and one at a later position is contradicted (something established comes before it); an entry
+    the chronology leaves out says nothing.
+    """
+    from agent.kb import notes as notes_module
+
+    for m in mentions:
+        if m.start < start + story.end() or not _START_WITH.search(ctx.text[start + story.end() : m.start]):
+            continue
+        title = ctx.text[m.start : m.end]
+        note = _note_for(ctx, title)
+        rank = notes_module.chronology_index(note, title) if note is not None else None  # type: ignore[arg-type]
+        if note is None or rank is None:
+            return
+        chronology = list(note.meta.chronology)  # type: ignore[attr-defined]
+        evidence = [_note_evidence(note, "in-universe-chronology", chronology)]
+        fix = None if rank == 0 else f"{chronology[0]} comes before {title} in story order"
+        status = "supported" if rank == 0 else "contradicted"
+        ctx.claim((start + story.start(), m.end), status, "order", evidence, fix)
+        return
 
 
 def _check_stars(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
@@ -244,6 +310,8 @@ def _check_order_lists(ctx: _Context, start: int, end: int, mentions: Sequence[T
             evidence = [_note_evidence(note, "release-order", lines)]
             ctx.claim((start + listed.start(), end), status, "order", evidence, None if ok else right)
     story = _STORY_FIRST.search(sentence)
+    if story:
+        _check_story_start(ctx, start, sentence, story, mentions)
     first = re.search(r"\bcomes first\b", sentence)
     if not (story and first and ctx.previous_titles):
         return

@@ -12,8 +12,9 @@ lead paragraph (only when the lead describes a film of the same year). Episode g
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from agent.errors import KnowledgeBaseError
-from agent.kb.aliases import AliasKind, normalize_name, normalize_title, title_aliases
+from agent.kb.aliases import AliasKind, fold, normalize_name, normalize_title, title_aliases
 from agent.kb.sources import (
     Avenger,
     ComicCharacter,
@@ -42,6 +43,7 @@ from agent.kb.sources import (
 from agent.models import Evidence
 
 logger = logging.getLogger(__name__)
+_WORD = re.compile(r"[^\W_]+")
 
 # Everyday names of Oscar categories -> the source's canonical categories (a prefix matches split categories).
 OSCAR_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -345,6 +347,32 @@ class FactIndex:
 
     # -- awards --------------------------------------------------------------------------------------------
 
+    @cached_property
+    def _films_per_year(self) -> Counter[int]:
+        return Counter(f.year for f in self.films.values() if not f.upcoming)
+
+    def films_in_year(self, year: int) -> int:
+        """How many released films the table holds for ``year`` (how well the index covers that year)."""
+        return self._films_per_year.get(year, 0)
+
+    @property
+    def oscar_categories_known(self) -> frozenset[str]:
+        """Every canonical Oscar category the nominations use (``"SOUND EDITING"``, ``"VISUAL EFFECTS"``)."""
+        return frozenset(self._categories)
+
+    @cached_property
+    def _lead_text(self) -> str:
+        return " " + " \n ".join(_plain_words(f.extract) for f in self.films.values() if f.extract) + " "
+
+    def mentioned_in_leads(self, title: str) -> bool:
+        """True when some film's lead paragraph names ``title`` word for word (sequels often live only there)."""
+        words = _plain_words(title)
+        return bool(words) and f" {words} " in self._lead_text
+
+    def oscar_title_known(self, title: str) -> bool:
+        """True when some Oscar nomination names a film of this title."""
+        return normalize_title(title) in self._oscars_by_title
+
     def oscars_for_film(self, title: str, year: int | None = None) -> list[Oscar]:
         """Oscar nominations of a film; ``year`` (the film year) keeps only nominations within a year of it."""
         rows = self._oscars_by_title.get(normalize_title(title), ())
@@ -418,6 +446,10 @@ def oscar_categories(category: str) -> tuple[str, ...]:
     return tuple(
         c + "*" if c in {"CINEMATOGRAPHY", "ART DIRECTION", "COSTUME DESIGN", "DIRECTING"} else c for c in found
     )
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(_WORD.findall(fold(text)))
 
 
 def _shares_words(a: str, b: str) -> bool:
