@@ -284,11 +284,7 @@ def run_peer_baseline(
     try:
         llm = open_llm(model, settings)
         try:
-            source: EvidenceSource
-            if dataset.name == "halueval-qa":
-                source = halueval.KnowledgeIndex.from_qa()
-            else:
-                source, _ = open_retriever(settings, default_index())
+            source = _benchmark_evidence(dataset.name) or open_retriever(settings, default_index())[0]
             run_dir = settings.data_dir / "eval" / slug(dataset.name) / slug(llm.model_id) / PEER / slug(commit)
             logger.info("peer baseline: %d records -> %s", len(dataset.cases), run_dir)
             by_rule, failed = peer_baseline.run_peer(
@@ -316,13 +312,18 @@ def _auditor_factory(settings: Settings, dataset_name: str, model: str | None) -
     """The agent per ablation; for HaluEval QA the retrieval stage reads the benchmark's knowledge passages."""
 
     def make(ablation: Ablation) -> Auditor:
-        if dataset_name == "halueval-qa" and Stages.for_ablation(ablation).retrieval:
+        index = _benchmark_evidence(dataset_name) if Stages.for_ablation(ablation).retrieval else None
+        if index is not None:
             llm = open_llm(model or settings.model, settings)
-            index = halueval.KnowledgeIndex.from_qa()
             return Auditor(settings, llm=llm, facts=default_index(), retriever=index, ablation=ablation)
         return build_auditor(settings, use_llm=ablation != "exact", model=model, ablation=ablation)
 
     return make
+
+
+def _benchmark_evidence(dataset_name: str) -> EvidenceSource | None:
+    """The evidence a benchmark brings with it (HaluEval QA: its knowledge passages), else None: the KB's retriever."""
+    return halueval.KnowledgeIndex.from_qa() if dataset_name == "halueval-qa" else None
 
 
 def targets(run: EvalRun) -> list[tuple[str, float | None, float, bool]]:
@@ -337,7 +338,8 @@ def targets(run: EvalRun) -> list[tuple[str, float | None, float, bool]]:
     heldout = full.by_split.get("heldout") or (full.summary if run.dataset == "gold-heldout" else None)
     if heldout is not None:
         acc = heldout["verdict"]["accuracy"]
-        out.append(("verdict accuracy (held-out)", acc, HELDOUT_VERDICT_TARGET, acc is not None and acc >= 0.85))
+        met = acc is not None and acc >= HELDOUT_VERDICT_TARGET
+        out.append(("verdict accuracy (held-out)", acc, HELDOUT_VERDICT_TARGET, met))
     for peer in (r for r in run.results if r.ablation.startswith(PEER) and r.not_run is None):
         # "better than the peer baseline on the same items": the fact flags it can raise, and the verdict
         for what, path in (
