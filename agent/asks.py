@@ -131,8 +131,20 @@ def unanswered_parts(prompt: str, response: str) -> list[UnansweredPart]:
     asked = [(m.start(), aspect, m.group(0)) for aspect in ASPECTS if (m := aspect.asked.search(prompt))]
     if len(asked) < 2:
         return []
+    answer = _without_title_years(prompt, response)
     return [
         UnansweredPart(aspect.name, aspect.what, phrase)
         for _, aspect, phrase in sorted(asked, key=lambda x: x[0])
-        if not aspect.answered.search(response)
+        if not aspect.answered.search(answer)
     ]
+
+
+# a year that is part of a title the prompt names: "2001: A Space Odyssey", "Blade Runner 2049"
+_TITLE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d:\s+[A-Z][\w'’-]*|\b[A-Z][\w'’-]*\s+(?:1[89]|20)\d\d\b(?!\))")
+
+
+def _without_title_years(prompt: str, response: str) -> str:
+    """The response with the prompt's year-bearing titles blanked: repeating a title gives no release year."""
+    for fragment in {m.group(0) for m in _TITLE_YEAR.finditer(prompt)}:
+        response = response.replace(fragment, " ")
+    return response

@@ -2,7 +2,8 @@
 
 A good comment points at specific content of the response (names, numbers, quoted words that the prompt did not
 already contain), rests on evidence (a fact, a correction, a source), is consistent with the scores, and names at
-least one strength or limitation. Generic praise, boilerplate and long-but-empty text are ``weak``. Every judgment
+least one strength or limitation. A comment that points at nothing and rests on nothing is ``weak`` at any length
+(generic praise, boilerplate, long-but-empty text); "I do not see any problems" names no limitation. Every judgment
 comes with a plain-English reason, so an auditor can see why.
 """
 
@@ -37,11 +38,14 @@ _GENERIC = set(
     useful thorough explanation explains mentions mention named names title titles year years""".split()
 )
 _NEGATED_PROBLEM = re.compile(
-    r"\b(?:no|without|zero|free\s+of|nothing|didn'?t\s+(?:see|find|notice)|did\s+not\s+(?:see|find|notice))\s+"
+    r"\b(?:no|without|zero|free\s+of|nothing|(?:didn'?t|did\s+not|don'?t|do\s+not|can'?t|cannot|could(?:n'?t|\s+not))"
+    r"\s+(?:see|find|notice|spot))\s+"
     r"(?:any\s+|obvious\s+|major\s+|minor\s+|factual\s+|real\s+|notable\s+|significant\s+)*"
     r"(?:errors?|issues?|mistakes?|problems?|inaccurac\w*|hallucinat\w*|flaws?|spoilers?|concerns?|complaints?)\b"
     r"|\bnothing\s+(?:is\s+)?(?:missing|wrong|left\s+out)\b|\bcould(?:n'?t|\s+not)\s+(?:be\s+better|ask\s+for)\b"
-    r"|\bno\s+room\s+for\s+improvement\b",
+    r"|\bno\s+room\s+for\s+improvement\b"
+    r"|\b(?:can(?:no|')t|could(?:n'?t|\s+not))\s+think\s+of\s+anything\b[^.;!?]*"
+    r"|\bnothing\s+(?:that\s+)?(?:should|could|needs?\s+to|has\s+to)\s+be\s+\w+",
     re.I,
 )
 # words that say something is wrong; a comment using one with all-top scores contradicts itself
@@ -59,7 +63,8 @@ _LIMITATION = re.compile(
     r"|outdated|repetitive|slip|not\s+(?:accurate|correct|mention\w*|includ\w*|cover\w*|follow\w*|answer\w*)"
     r"|only\s+(?:lists?|names?|gives?|mentions?|covers?|\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|instead\s+of|rather\s+than|actually|in\s+fact|short\s+of|fewer\s+than|past\s+the|beyond"
-    r"|over\s+the\s+(?:limit|word))\b",
+    r"|over\s+the\s+(?:limit|word)|(?:has\s+)?no\s+place|out\s+of\s+place|unnecessary|irrelevant|inappropriate"
+    r"|a\s+(?:touch|bit|little)\s+(?:brief|short|thin|light|long|vague))\b",
     re.I,
 )
 _STRENGTH = re.compile(
@@ -105,7 +110,7 @@ class CommentSignals:
         self.shared = _shared_terms(self.comment, response_texts, prompt)
         self.quotes_response = _quotes(self.comment, response_texts)
         self.has_number = bool(re.search(r"\d", self.comment))
-        self.evidence_cue = bool(_EVIDENCE_CUE.search(self.comment))
+        self.evidence_cue = bool(_EVIDENCE_CUE.search(cleaned))  # "nothing should be changed" is no correction
         self.aspects = len({m.group(1).lower().rstrip("s") for m in _ASPECT.finditer(self.comment)})
 
     @property
@@ -164,9 +169,11 @@ def assess_comment(evaluation: Evaluation, guidelines: Guidelines) -> CommentAss
         weak = True
         reasons.append(f"too short to justify the ratings ({s.words} words)")
     elif not s.specific and not s.evidence_based:
-        # generic: boilerplate, too short to say anything, long but empty, or neither praise nor criticism
+        # points at nothing and rests on nothing: weak at any length (on gold-dev all 21 such comments under 40
+        # words are weak in the gold audit), unless it at least says which parts of the answer it judged and how
+        # ("correct on both episodes and their positions in their seasons": two aspects and a strength)
         kind = "long but empty" if s.words >= _LONG else ("boilerplate" if s.boilerplate else "generic")
-        weak = s.boilerplate or s.words < _SHORT or s.words >= _LONG or not (s.names_strength or s.names_limitation)
+        weak = s.words >= _LONG or s.boilerplate or not (s.aspects >= 2 and s.names_strength and s.words >= _SHORT)
         reasons.append(f"{kind}: does not point at any specific content of the response")
     if scores and min(scores) <= low_cut and not s.names_limitation:
         weak = True

@@ -31,6 +31,27 @@ from agent.asks import unanswered_parts
             "In 1980, with Harrison Ford as Han.",
             [],
         ),
+        # a year inside a title the prompt names is no release year; a year of its own is
+        (
+            "Who directed 2001: A Space Odyssey, and in what year was it released?",
+            "2001: A Space Odyssey was directed by Stanley Kubrick.",
+            ["release"],
+        ),
+        (
+            "Who directed Blade Runner 2049, and when was it released?",
+            "Blade Runner 2049 was directed by Denis Villeneuve.",
+            ["release"],
+        ),
+        (
+            "Who directed Blade Runner 2049, and when was it released?",
+            "Blade Runner 2049 (2017) was directed by Denis Villeneuve.",
+            [],
+        ),
+        (
+            "Who directed the 1999 film The Mummy, and when was it released?",
+            "It was directed by Stephen Sommers, in 1999.",
+            [],
+        ),
         # not asked: relative clauses, a list of names, a mention that is not a question
         ("List the actors who played James Bond, in order.", "Sean Connery, George Lazenby, Roger Moore.", []),
         ("Tell me about the Oscar-winning film Parasite.", "Parasite is a 2019 film by Bong Joon Ho.", []),

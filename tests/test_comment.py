@@ -47,6 +47,29 @@ def test_long_but_empty_comment_is_weak() -> None:
     assert a.weak and any(r.startswith("long but empty") for r in a.reasons)
 
 
+@pytest.mark.parametrize(
+    "comment",
+    [
+        # under the "long but empty" length, generic and praising: still points at nothing
+        "Overall the answer is of good quality. It addresses the prompt, it is written in a clear way, and it provides "
+        "the kind of information a user would expect. I do not see major problems with it.",
+        "The model did a great job here. Everything the user needed is included and it is well written and easy to "
+        "follow. I cannot think of anything that should be changed about this answer at all.",
+    ],
+)
+def test_a_generic_comment_that_points_at_nothing_is_weak_at_any_length(comment: str) -> None:
+    a = assess(comment, ratings(5))
+    assert not a.specific and not a.evidence_based and a.weak
+    assert not a.names_limitation  # "do not see major problems", "nothing that should be changed" name none
+    assert "does not point at any specific content" in a.reasons[0]
+
+
+def test_a_generic_comment_that_says_what_it_judged_is_not_weak() -> None:
+    # names two aspects it checked (release, year) and a strength: thin, but it says what was judged
+    a = assess("Right on every release year, and it is helpful, concise and clear for the user overall.", ratings(5))
+    assert not a.specific and not a.evidence_based and not a.weak
+
+
 def test_words_from_the_prompt_do_not_make_a_comment_specific() -> None:
     a = assess("Good list of five Pixar films from the 2000s, numbered as asked.")
     assert not a.specific
@@ -80,6 +103,7 @@ def test_complaint_with_all_top_scores_is_inconsistent() -> None:
         "No errors found: Monsters, Inc. (2001) through Up (2009) are all correct and from the 2000s.",
         "I didn't find any factual issues; Ratatouille (2007) and Up (2009) are right.",
         "Nothing is missing and nothing is wrong: five films, Monsters, Inc. to Up, numbered.",
+        "I do not see any problems: Ratatouille (2007) and Up (2009) are right.",
     ],
 )
 def test_negated_problems_are_not_limitations(comment: str) -> None:
@@ -100,6 +124,18 @@ def test_low_score_with_a_named_problem_is_not_weak() -> None:
         response=WRONG_RESPONSE,
     )
     assert a.names_limitation and a.specific and not a.weak and a.consistent_with_ratings
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "Monsters, Inc. (2001) and Up (2009) fit, but the closing sales pitch has no place in an answer.",
+        "Monsters, Inc. (2001) to Up (2009) are right, maybe a touch brief on why each was picked.",
+    ],
+)
+def test_milder_limitations_count(comment: str) -> None:
+    a = assess(comment, ratings(4, writing_quality=2))
+    assert a.names_limitation and a.consistent_with_ratings and not a.weak
 
 
 @pytest.mark.parametrize("comment", ["", "ok", "Looks good."])
