@@ -212,6 +212,21 @@ def test_release_order_chronology_and_who_played_whom(fact_index: FactIndex) -> 
     assert cast.status == "contradicted" and cast.correction == "Alden Ehrenreich"
 
 
+def test_who_played_whom_with_an_article_and_a_pronoun(fact_index: FactIndex) -> None:
+    _needs_note(fact_index, "dc_films")
+    text = "Jack Nicholson played the Joker in Batman (1989), and Joaquin Phoenix played him in Suicide Squad (2016)."
+    cast = [(c.text, c.status, c.correction) for c in _claims(fact_index, text) if c.kind == "cast"]
+    assert cast == [
+        ("Jack Nicholson played the Joker", "supported", None),
+        ("Joaquin Phoenix played him", "contradicted", "Jared Leto"),
+    ]
+    # Batman & Robin's own lead: "it stars George Clooney as Bruce Wayne / Batman" names the character, not the
+    # 1989 film "Batman" (which once drew "Michael Keaton / Robert Pattinson" as a correction)
+    lead = next(m.film for m in fact_index.find_films("Batman & Robin", 1997)).extract
+    assert "George Clooney as Bruce Wayne / Batman" in lead
+    assert [c.text for c in _claims(fact_index, lead) if c.status == "contradicted"] == []
+
+
 def test_sample_batch_every_contradiction_is_a_planted_error_and_every_planted_error_is_found(
     fact_index: FactIndex,
 ) -> None:

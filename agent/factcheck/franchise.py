@@ -32,7 +32,7 @@ _ORDER = re.compile(
 )
 _PLAYED = re.compile(
     r"(?P<actor>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:played|plays|portrayed|portrays|voiced|voices|"
-    r"starred as|stars as|as) (?P<char>(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*)"
+    r"starred as|stars as|as) (?P<char>(?:[Tt]he )?(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*|him|her)\b"
 )
 _YEAR_PAREN = re.compile(r" ?\((?P<year>(?:19|20)\d\d)\)")
 _TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’.!?&-]*:?|of|the|a|an|and|in|on|to|for|with|from|–|-|&|:)$")
@@ -72,7 +72,12 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
     from agent.kb import notes as notes_module
 
     sentence = ctx.text[start:end]
+    character = None  # the last character named: "A played the Joker in X, and B played him in Y"
     for m in _PLAYED.finditer(sentence):
+        named = m.group("char") if m.group("char") not in ("him", "her") else character
+        character = named
+        if named is None:
+            continue
         after = [f for f in films if f[0] >= start + m.end()]
         before = [f for f in films if f[1] <= start + m.start()]
         film = (after or before)[0][2] if (after or before) else ctx.focus_film
@@ -81,15 +86,17 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         note = _note_for(ctx, film.title)
         if note is None:
             continue
-        actors = notes_module.actors_for(note, m.group("char"), film.title)  # type: ignore[arg-type]
+        actors = notes_module.actors_for(note, named, film.title)  # type: ignore[arg-type]
         if not actors:
             continue
         status = "supported" if any(same_person(m.group("actor"), a) for a in actors) else "contradicted"
         voice = "voice" in m.group()
         if status == "contradicted" and (voice or any(same_person(m.group("actor"), c) for c in film.cast)):
             continue  # a voice part, or an actor the film's cast lists: a shared role the note may not spell out
+        if status == "contradicted" and not _near(ctx, start, m, after[0] if after else before[-1] if before else None):
+            continue  # the film is an earlier sentence's or far off in this one: too loose a link to contradict
         lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
-        wanted = normalize_name(m.group("char"))
+        wanted = normalize_title(named)
         lines = [ln for ln in lines if wanted in normalize_name(ln)]
         ctx.claim(
             (start + m.start(), start + m.end()),
@@ -98,6 +105,24 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
             [_note_evidence(note, "who-played-whom", lines)],
             correction=" / ".join(actors),
         )
+
+
+def _near(ctx: _Context, start: int, m: re.Match[str], film: tuple[int, int, Film] | None) -> bool:
+    """A film named right after "X played Y in" or shortly before "X played Y", in the same sentence.
+
+    "as Bruce Wayne / Batman" names a character, not the film "Batman": a film after must follow "in" or "for".
+    """
+    if film is None:
+        return False
+    if film[0] >= start + m.end():
+        return bool(_IN_FILM.fullmatch(ctx.text[start + m.end() : film[0]]))
+    return (start + m.start()) - film[1] <= _NEAR_BEFORE
+
+
+_IN_FILM = re.compile(
+    r",?\s+(?:in|for|from)\s+(?:both\s+|each\s+of\s+)?(?:the\s+(?:\d{4}\s+)?(?:film|movie)\s+)?[\"“]?"
+)
+_NEAR_BEFORE = 60  # "In Batman (1989), Jack Nicholson played ..." / "Heat (1995) stars Al Pacino as ..."
 
 
 def _check_seasons(ctx: _Context, start: int, end: int) -> None:
