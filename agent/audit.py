@@ -177,7 +177,8 @@ class Auditor:
             if folds[side].changed:
                 logger.info("%s: %s", evaluation.evaluation_id, folds[side].note(side))
 
-        constraints: list[ConstraintCheck] = check_constraints(evaluation) if self.stages.exact else []
+        notes = self.facts.notes if self.facts is not None else []
+        constraints: list[ConstraintCheck] = check_constraints(evaluation, notes) if self.stages.exact else []
         # parts the prompt asks explicitly ("and which Oscars did it win?") that a response never answers
         # (with the exact checks off, an empty prompt: it asks nothing)
         asking = evaluation.task.prompt if self.stages.exact else ""

@@ -3,9 +3,10 @@
 Kinds: ``word_limit`` ("in under 80 words", "50 words or fewer"), ``sentence_limit`` ("at most 3 sentences"),
 ``list_count`` ("name five", "top 10"), ``format`` (bulleted/numbered list, table, one word, JSON, one paragraph),
 ``year_range`` ("released between 2000 and 2010", "from the 1990s", "before 1980") and ``spoiler`` ("no spoilers
-past season 2"). Every measurement is a range (a hyphenated word may count as one word or two); a check is
-``satisfied=True``/``False`` only when the whole range agrees, otherwise ``None``, which hands the constraint to the
-model stage. The code never flags on an uncertain measurement.
+past season 2"; "I'm on Prisoner of Azkaban, no spoilers" against the franchise notes, :mod:`agent.spoilers`).
+Every measurement is a range (a hyphenated word may count as one word or two); a check is ``satisfied=True``/
+``False`` only when the whole range agrees, otherwise ``None``, which hands the constraint to the model stage. The
+code never flags on an uncertain measurement.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from agent.kb.notes import FranchiseNote
 from agent.models import ConstraintCheck, Evaluation, ResponseSide
 from agent.prompt_constraints import PromptConstraint, extract_constraints
+from agent.spoilers import later_entry_spoiler
 from agent.textmeasure import (
     ListShape,
     list_shape,
@@ -32,13 +35,17 @@ logger = logging.getLogger(__name__)
 __all__ = ["PromptConstraint", "check_constraints", "check_response", "extract_constraints"]
 
 
-def check_response(prompt: str, text: str, side: ResponseSide = "a") -> list[ConstraintCheck]:
+def check_response(
+    prompt: str, text: str, side: ResponseSide = "a", notes: Sequence[FranchiseNote] = ()
+) -> list[ConstraintCheck]:
     """Check every measurable constraint of ``prompt`` against one response text.
 
     Args:
         prompt: The user's request.
         text: The response text.
         side: Which response this is ("a", or "b" in side-by-side tasks).
+        notes: The franchise notes, for spoilers of later films (:mod:`agent.spoilers`); without them such a
+            constraint is left to the model stage.
 
     Returns:
         One :class:`ConstraintCheck` per constraint (``method="exact"``); ``satisfied=None`` where code cannot tell.
@@ -49,6 +56,9 @@ def check_response(prompt: str, text: str, side: ResponseSide = "a") -> list[Con
     for c in constraints:
         if c.kind == "list_count" and several_counts:
             check = _check(c, None, "the prompt asks for several lists; which list each count applies to is unclear")
+        elif c.kind == "spoiler" and c.high is None and (later := later_entry_spoiler(prompt, text, notes)):
+            detail = f"tells what happens in {later.entry}, after {later.limit}: {later.sentence}"
+            check = _check(c, False, detail)
         else:
             check = _CHECKERS[c.kind](c, text)
         checks.append(check.model_copy(update={"response": side}))
@@ -56,11 +66,11 @@ def check_response(prompt: str, text: str, side: ResponseSide = "a") -> list[Con
     return checks
 
 
-def check_constraints(evaluation: Evaluation) -> list[ConstraintCheck]:
+def check_constraints(evaluation: Evaluation, notes: Sequence[FranchiseNote] = ()) -> list[ConstraintCheck]:
     """Check the prompt's measurable constraints against the response (and response B in side-by-side tasks)."""
-    checks = check_response(evaluation.task.prompt, evaluation.response.text, "a")
+    checks = check_response(evaluation.task.prompt, evaluation.response.text, "a", notes)
     if evaluation.response_b is not None:
-        checks += check_response(evaluation.task.prompt, evaluation.response_b.text, "b")
+        checks += check_response(evaluation.task.prompt, evaluation.response_b.text, "b", notes)
     return checks
 
 
