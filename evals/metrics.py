@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from agent.models import FLAG_TYPES, AuditReport, Claim, Flag, ResponseSide
+from agent.models import FLAG_TYPES, AuditReport, Claim, ClaimStatus, Flag, ResponseSide
 from evals.gold_schema import GoldCase, GoldClaim, GoldFlag
 
 VERDICTS = ("pass", "needs_review")
@@ -220,28 +220,44 @@ def _kinds_compatible(gold_kind: str, agent_kind: str | None) -> bool:
     return not groups or agent_kind in groups[0] or not any(agent_kind in g for g in _KIND_GROUPS)
 
 
+def _covered(parts: Sequence[tuple[int, int, ClaimStatus]]) -> int:
+    """Characters the union of the spans covers."""
+    total, end = 0, -1
+    for s, e, _ in sorted(parts):
+        if e > end:
+            total += e - max(s, end)
+            end = e
+    return total
+
+
 def match_claim(response_text: str, gold: GoldClaim, claims: Sequence[Claim]) -> str:
     """The agent's status for one gold claim: contradicted > supported > unverifiable, or ``not_found``.
 
-    An agent claim speaks to a gold claim when it overlaps at least half of the gold span and is about the same
-    kind of fact when both kinds are known, so a title-and-year sub-claim ("Iron Man (2008)") does not stand in
-    for a sentence about who played whom or about release order.
+    An agent claim speaks to a gold claim when it overlaps at least half of the gold span (or several claims
+    inside the gold span cover half of it together) and is about the same kind of fact when both kinds are known,
+    so a title-and-year sub-claim ("Iron Man (2008)") does not stand in for a sentence about who played whom or
+    about release order.
     """
     target = _span(response_text, gold.quote)
     if target is None:
         return "not_found"
     need = (target[1] - target[0]) / 2
     statuses = set()
+    parts: list[tuple[int, int, ClaimStatus]] = []  # claims inside the gold span: together they may cover it
     for claim in claims:
         if claim.response != gold.response or not _kinds_compatible(gold.kind, claim.kind):
             continue
         span = _agent_span(response_text, claim)
         if span is not None:
             hit = min(span[1], target[1]) - max(span[0], target[0]) >= need
+            if not hit and target[0] <= span[0] < span[1] <= target[1]:
+                parts.append((span[0], span[1], claim.status))
         else:
             hit = gold.quote in claim.text or (claim.text in gold.quote and len(claim.text) >= need)
         if hit:
             statuses.add(claim.status)
+    if parts and _covered(parts) >= need:  # "directed by A" + "written by B" for one gold sentence about both
+        statuses.update(status for _, _, status in parts)
     for status in ("contradicted", "supported", "unverifiable"):
         if status in statuses:
             return status

@@ -93,6 +93,16 @@ def test_episode_credits_numbers_and_air_dates(fact_index: FactIndex) -> None:
     assert _one(wrong, "episode_number").status == "contradicted"
 
 
+def test_a_wrong_writer_does_not_make_the_right_director_read_as_contradicted(fact_index: FactIndex) -> None:
+    text = (
+        '"The Rains of Castamere" is the ninth episode of season 3. '
+        "It was directed by David Nutter and written by George R. R. Martin."
+    )
+    credits = [(c.kind, c.status, c.text) for c in _claims(fact_index, text, prompt="Game of Thrones")]
+    assert ("director", "supported", "It was directed by David Nutter") in credits
+    assert ("writer", "contradicted", "written by George R. R. Martin") in credits
+
+
 def test_an_ambiguous_back_reference_is_not_checked(fact_index: FactIndex) -> None:
     text = (
         'Neil Marshall directed "Blackwater", the ninth episode of season 2, and "The Watchers on the Wall", '

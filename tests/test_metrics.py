@@ -189,6 +189,19 @@ def test_claims_match_by_span_overlap_and_by_text() -> None:
     assert scores.as_dict()["supported"] == {"n": 2, "accuracy": 0.5, "outcomes": {"supported": 1, "not_found": 1}}
 
 
+def test_claims_inside_one_gold_sentence_match_it_together() -> None:
+    text = "It was directed by Tom Gammill and written by Matthew Nastuk."
+    gold = GoldClaim(quote=text, status="contradicted", kind="director")
+    parts = [
+        Claim(
+            text="It was directed by Tom Gammill", status="contradicted", kind="director", span=(0, 30), evidence=[EV]
+        ),
+        Claim(text="written by Matthew Nastuk", status="supported", kind="writer", span=(35, 60)),
+    ]
+    assert match_claim(text, gold, parts) == "contradicted"  # each alone covers less than half
+    assert match_claim(text, gold, parts[1:]) == "not_found"  # one part alone still does not stand for the sentence
+
+
 def test_cost_per_evaluation_and_binary_scores() -> None:
     cost = cost_per_evaluation(
         [_report("a", [], calls=2, tokens=(100, 20), seconds=3.0), _report("b", [], seconds=1.0, cache_hits=3)]

@@ -90,6 +90,7 @@ def _check_episode_facts(ctx: _Context, start: int, end: int, episodes: list[tup
 def _episode_credits(
     ctx: _Context, start: int, sentence: str, targets: list[tuple[int, int, Episode]], group: bool
 ) -> None:
+    claimed_to = -1  # where the previous credit claim of this sentence ends
     for role, cs, ce, names in _credit_spans(sentence):
         before = [t for t in targets if t[0] <= start + cs]
         if not before or (t_end := before[-1][1]) > start and not _close(ctx.text[t_end : start + cs], 120):
@@ -102,7 +103,11 @@ def _episode_credits(
         s0, _, ep = bound[-1]
         actual = ep.directors if role == "director" else ep.writers
         fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
-        ctx.claim((min(s0, start + cs), start + ce), verdict, role, [e.evidence() for _, _, e in bound], fix)
+        # "It was directed by A and written by B": the writer claim starts at "written", so a wrong writer does not
+        # make the (right) director part of the sentence read as contradicted
+        first = start + cs if claimed_to >= 0 else min(s0, start + cs)
+        ctx.claim((first, start + ce), verdict, role, [e.evidence() for _, _, e in bound], fix)
+        claimed_to = start + ce
 
 
 def _episode_positions(ctx: _Context, start: int, sentence: str, targets: list[tuple[int, int, Episode]]) -> None:
