@@ -234,7 +234,7 @@ def match_claim(response_text: str, gold: GoldClaim, claims: Sequence[Claim]) ->
     """The agent's status for one gold claim: contradicted > supported > unverifiable, or ``not_found``.
 
     An agent claim speaks to a gold claim when it overlaps at least half of the gold span (or several claims
-    inside the gold span cover half of it together) and is about the same kind of fact when both kinds are known,
+    cover half of it together) and is about the same kind of fact when both kinds are known,
     so a title-and-year sub-claim ("Iron Man (2008)") does not stand in for a sentence about who played whom or
     about release order.
     """
@@ -243,15 +243,16 @@ def match_claim(response_text: str, gold: GoldClaim, claims: Sequence[Claim]) ->
         return "not_found"
     need = (target[1] - target[0]) / 2
     statuses = set()
-    parts: list[tuple[int, int, ClaimStatus]] = []  # claims inside the gold span: together they may cover it
+    parts: list[tuple[int, int, ClaimStatus]] = []  # claims on part of the gold span: together they may cover it
     for claim in claims:
         if claim.response != gold.response or not _kinds_compatible(gold.kind, claim.kind):
             continue
         span = _agent_span(response_text, claim)
         if span is not None:
-            hit = min(span[1], target[1]) - max(span[0], target[0]) >= need
-            if not hit and target[0] <= span[0] < span[1] <= target[1]:
-                parts.append((span[0], span[1], claim.status))
+            overlap = (max(span[0], target[0]), min(span[1], target[1]))
+            hit = overlap[1] - overlap[0] >= need
+            if not hit and overlap[1] > overlap[0]:
+                parts.append((overlap[0], overlap[1], claim.status))
         else:
             hit = gold.quote in claim.text or (claim.text in gold.quote and len(claim.text) >= need)
         if hit:
