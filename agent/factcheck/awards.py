@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agent.factcheck.context import _PRONOUNS, _Context, _sentence_film
+from agent.factcheck.context import _NUMBER_WORDS, _PRONOUNS, _Context, _sentence_film
 from agent.kb.aliases import leading_names, normalize_name, normalize_title, same_person
 from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
 from agent.kb.sources import Film, Oscar
@@ -72,10 +72,9 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
             _person_award(ctx, (start + pre.rfind(subj), stop), claim, context_film)
 
 
-_NUMBERS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
 _WIN_LIST = re.compile(
     r"\b(?P<count>(?:won|wins|took home|picked up|received|earned)\s+(?:(?P<n>\d{1,2}|"
-    + "|".join(_NUMBERS)
+    + "|".join(_NUMBER_WORDS)
     + r")\s+)?(?:Academy Awards|Oscars))(?:(?:\s*:\s*|,?\s+(?:including|for)\s+)(?P<list>[^.;!?]+))?"
 )
 _CLAUSE_BREAK = re.compile(r",?\s+(?:(?:and|but)\s+)?(?:was|were|is|are|it|its|which|who|while|also|though|although)\b")
@@ -106,7 +105,7 @@ def _check_win_list(ctx: _Context, start: int, end: int, films: list[tuple[int, 
         summary = f"{film.title} won {len(won_labels)}: {', '.join(won_labels) or 'none'}"
         raw = (m.group("n") or "").lower()
         if raw:
-            stated = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            stated = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
             specials = [o for o in rows if o.winner and o.canonical_category.startswith("SPECIAL")]
             ok = stated in (len(won_labels), len(won_labels) + len(specials))
             evidence = [o.evidence() for o in (wins or rows)[:3]]

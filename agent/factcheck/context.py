@@ -28,6 +28,10 @@ _IS_A_YEAR = re.compile(
     r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b"
 )
 _PRONOUNS = frozenset({"He", "She", "They", "It", "This", "That", "These", "Both", "Who", "Which", "The"})
+# number words the checks read ("three Oscars", "nine seasons")
+_NUMBER_WORDS = {
+    w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)
+}
 
 
 @dataclass

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from agent.factcheck.context import _Context, _note_evidence, _note_for, _series_in
+from agent.factcheck.context import _NUMBER_WORDS, _Context, _note_evidence, _note_for, _series_in
 from agent.kb.aliases import (
     TextMention,
     is_weak_key,
@@ -21,9 +21,6 @@ from agent.models import ABSENT_SEQUEL
 
 logger = logging.getLogger(__name__)
 
-_NUMBER_WORDS = {
-    w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)
-}
 _SEASONS = re.compile(r"\b(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r") seasons\b", re.IGNORECASE)
 _ONGOING = {"the-simpsons"}  # the guide is a snapshot: a higher count may be true today
 _ORDER = re.compile(
@@ -78,9 +75,8 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         character = named
         if named is None:
             continue
-        after = [f for f in films if f[0] >= start + m.end()]
-        before = [f for f in films if f[1] <= start + m.start()]
-        film = (after or before)[0][2] if (after or before) else ctx.focus_film
+        named_here = [f for f in films if f[0] >= start + m.end()] or [f for f in films if f[1] <= start + m.start()]
+        film = named_here[0][2] if named_here else ctx.focus_film
         if film is None:
             continue
         note = _note_for(ctx, film.title)
@@ -93,7 +89,7 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         voice = "voice" in m.group()
         if status == "contradicted" and (voice or any(same_person(m.group("actor"), c) for c in film.cast)):
             continue  # a voice part, or an actor the film's cast lists: a shared role the note may not spell out
-        if status == "contradicted" and not _near(ctx, start, m, after[0] if after else before[-1] if before else None):
+        if status == "contradicted" and not _near(ctx, start, m, named_here[0] if named_here else None):
             continue  # the film is an earlier sentence's or far off in this one: too loose a link to contradict
         lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
         wanted = normalize_title(named)
@@ -268,9 +264,7 @@ _STORY_FIRST = re.compile(r"\b(?:in (?:story|chronological|in-universe) order)\b
 _START_WITH = re.compile(r"\b(?:start|begin|starts|begins|starting|beginning) (?:with|from)\s+$", re.IGNORECASE)
 
 
-def _check_story_start(
-    ctx: _Context, start: int, sentence: str, story: re.Match[str], mentions: Sequence[TextMention]
-) -> None:
+def _check_story_start(ctx: _Context, start: int, story: re.Match[str], mentions: Sequence[TextMention]) -> None:
     """``"In story order, start with Iron Man"``: an entry the chronology places after another is no start.
 
     A note's chronology lists only entries whose in-universe place is well established, so an entry at position
@@ -336,7 +330,7 @@ def _check_order_lists(ctx: _Context, start: int, end: int, mentions: Sequence[T
             ctx.claim((start + listed.start(), end), status, "order", evidence, None if ok else right)
     story = _STORY_FIRST.search(sentence)
     if story:
-        _check_story_start(ctx, start, sentence, story, mentions)
+        _check_story_start(ctx, start, story, mentions)
     first = re.search(r"\bcomes first\b", sentence)
     if not (story and first and ctx.previous_titles):
         return
