@@ -278,6 +278,70 @@ def test_factual_misalignment_cites_contradicting_evidence() -> None:
     assert flag.severity == "high" and flag.evidence[0].quote == UNKRICH
 
 
+VAGUE = "Something about this answer seems a bit off to me, so I went lower to be safe."
+
+
+def unbacked_case(comment: str = VAGUE, **scores: int) -> tuple[Evaluation, AgentFindings]:
+    ev = evaluation(PROMPT, RIGHT, scores=ratings(5, **scores), comment=comment)
+    g = qa_guidelines()
+    return ev, AgentFindings(claims=claims_for(RIGHT), comment_assessment=assess_comment(ev, g))
+
+
+def unbacked(flags: list[Flag]) -> list[tuple[str | None, str]]:
+    return [(f.dimension, f.severity) for f in flags if f.type == "rating_misaligned"]
+
+
+def test_a_low_score_nothing_backs_is_flagged_per_dimension() -> None:
+    """No issue, a comment that names no problem, and the agent finds none either: the low scores are unbacked."""
+    ev, findings = unbacked_case(helpfulness=2, overall=3)
+    result = compare(ev, findings, qa_guidelines())
+    assert sorted(unbacked(result.flags)) == [("helpfulness", "medium"), ("overall", "medium")]
+    assert result.verdict == "needs_review"
+    flag = next(f for f in result.flags if f.dimension == "helpfulness")
+    assert "rated helpfulness 2 but names no problem" in flag.message and "3 claim(s) supported" in flag.message
+    assert flag.evidence and flag.evidence[0].quote == UNKRICH
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["comment names a problem", "contributor flagged an issue", "agent found an error", "agent checked nothing",
+     "agent found a missing part", "side by side", "score above 3", "writing quality"],
+)  # fmt: skip
+def test_a_low_score_with_any_backing_is_not_called_unbacked(why: str) -> None:
+    comment = "The director is wrong: it was Lee Unkrich, not Lasseter." if why == "comment names a problem" else VAGUE
+    dim = "writing_quality" if why == "writing quality" else "helpfulness"
+    ev, findings = unbacked_case(comment, **{dim: 4 if why == "score above 3" else 2})
+    if why == "contributor flagged an issue":
+        ev = ev.model_copy(update={"issues": [issue("released in 2010", type_="missing_information")]})
+    elif why == "agent found an error":
+        ev = ev.model_copy(update={"response": ev.response.model_copy(update={"text": WRONG})})
+        findings = findings.model_copy(update={"claims": claims_for(WRONG)})
+    elif why == "agent checked nothing":
+        findings = findings.model_copy(update={"claims": []})
+    elif why == "agent found a missing part":
+        findings = findings.model_copy(update={"completeness": [CompletenessFinding(item="the release year")]})
+    elif why == "side by side":
+        ev = evaluation(
+            PROMPT, RIGHT, response_b=RIGHT, scores=ratings(5, helpfulness=2), scores_b=ratings(5), comment=VAGUE,
+            preference="b",
+        )  # fmt: skip
+    assert unbacked(compare(ev, findings, qa_guidelines()).flags) == []
+
+
+def test_an_unbacked_accuracy_score_carries_the_scores_lowered_with_it() -> None:
+    """Accuracy doubted without reason, helpfulness and overall lowered with it: one flag, on accuracy."""
+    ev, findings = unbacked_case(factual_accuracy=2, helpfulness=3, overall=3)
+    assert unbacked(compare(ev, findings, qa_guidelines()).flags) == [("factual_accuracy", "medium")]
+
+
+def test_an_unbacked_score_replaces_judge_advice_on_the_same_dimension() -> None:
+    ev, findings = unbacked_case(helpfulness=1)
+    judge = rating("helpfulness", 5, basis="model", confidence=0.4)
+    result = compare(ev, findings.model_copy(update={"agent_ratings": [judge]}), qa_guidelines())
+    assert unbacked(result.flags) == [("helpfulness", "medium")]
+    assert "names no problem" in result.flags[0].message
+
+
 def test_findings_for_a_missing_response_b_are_an_error() -> None:
     ev = evaluation(PROMPT, RIGHT)
     with pytest.raises(AuditError, match="Claim for response B, but the evaluation has only one response"):

@@ -18,6 +18,10 @@ Severity and priority policy (all constants below, in this one place):
   on its own; the rating and its rationale stay in the report either way). Side by side, on ``overall``: the
   preference goes against the contributor's own overall scores, against the evidence (the preferred response has
   more contradicted claims), or against the agent's overall scores by 2 or more (judge-only: the same rule).
+  A low score nothing backs is flagged too, **medium**: the contributor scored a dimension of
+  ``UNBACKED_DIMENSIONS`` at ``ACCOUNTED_SCORE`` or below, flagged no issue, the comment names no problem, and the
+  agent's checks find none (supported claims, none contradicted, no broken constraint, no missing part); it takes
+  the place of a judge-only flag on the same dimension.
 - ``constraint_missed``: a broken constraint that no instruction_violation issue and no instruction_following
   score ``<= 3`` accounts for (``<= 4`` for a trivial overshoot). Length limits: **low** when at most
   ``TRIVIAL_MARGIN`` over, **high** when ``HIGH_MARGIN`` or more over, else **medium**; other kinds **medium**.
@@ -44,6 +48,7 @@ JUDGE_ONLY_MIN_GAP = 3  # ... this far apart (on gold-dev, 17 of 25 judge-only f
 TRIVIAL_MARGIN = 0.10  # a length limit overshot by at most 10% is a trivial slip
 HIGH_MARGIN = 0.50  # ... by 50% or more, a serious one
 ACCOUNTED_SCORE = 3  # a dimension score at or below this shows the contributor saw the problem
+UNBACKED_DIMENSIONS = frozenset({"factual_accuracy", "instruction_following", "completeness", "helpfulness", "overall"})
 CONFIDENCE_EXACT = 0.95  # claims and constraints settled by code against the fact index
 CONFIDENCE_MODEL = 0.70  # claims and constraints settled by the model
 CONFIDENCE_COMMENT = 0.60  # comment heuristics

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from agent.compare.context import Context, confidence_of, make_flag, short
-from agent.compare.policy import BY_RANK, CENTRAL_KINDS, JUDGE_ONLY_MIN_GAP, MODEL_RATING_TRUST
+from agent.compare.policy import (
+    ACCOUNTED_SCORE,
+    BY_RANK,
+    CENTRAL_KINDS,
+    CONFIDENCE_COMMENT,
+    JUDGE_ONLY_MIN_GAP,
+    MODEL_RATING_TRUST,
+    UNBACKED_DIMENSIONS,
+)
 from agent.errors import AuditError
-from agent.models import AgentRating, Claim, Evidence, Flag, FlagSeverity, Ratings
+from agent.models import AgentRating, Claim, Evidence, Flag, FlagSeverity, Ratings, ResponseSide
 
 
 def misaligned_ratings(ctx: Context) -> list[tuple[Flag, float]]:
+    """``rating_misaligned`` per dimension: the agent's rating 2+ apart, or a low score nothing backs."""
+    unbacked = unbacked_low_scores(ctx)
     out: list[tuple[Flag, float]] = []
     for r in ctx.f.agent_ratings:
         if not ctx.g.scale.min <= r.score <= ctx.g.scale.max:
@@ -22,9 +32,10 @@ def misaligned_ratings(ctx: Context) -> list[tuple[Flag, float]]:
         gap = abs(theirs - r.score)
         rank = 1 if gap == 2 else 2
         if _judge_only(r):
-            if gap < JUDGE_ONLY_MIN_GAP:
-                continue
+            if gap < JUDGE_ONLY_MIN_GAP or (r.response, r.dimension) in unbacked:
+                continue  # advice only; an unbacked low score (below) says more
             rank = 0
+        unbacked.pop((r.response, r.dimension), None)
         message = (
             f"{ctx.label(r.response)}contributor rated {r.dimension} {theirs}, the agent {r.score}: "
             f"{short(r.rationale, 240) or 'no rationale given'}"
@@ -32,6 +43,47 @@ def misaligned_ratings(ctx: Context) -> list[tuple[Flag, float]]:
         evidence = _rating_evidence(ctx, r)
         flag = make_flag("rating_misaligned", BY_RANK[rank], message, evidence, r.confidence, dimension=r.dimension)
         out.append((flag, gap / ctx.span))
+    if any(f.dimension == "factual_accuracy" for f, _ in [*out, *unbacked.values()]):
+        for dim in _FOLLOWS_ACCURACY:  # lowered along with an accuracy doubt: one flag, on its root
+            unbacked.pop(("a", dim), None)
+    return out + list(unbacked.values())
+
+
+_FOLLOWS_ACCURACY = ("helpfulness", "overall")
+
+
+def unbacked_low_scores(ctx: Context) -> dict[tuple[ResponseSide, str], tuple[Flag, float]]:
+    """A low score that nothing backs: the contributor scored a dimension ``ACCOUNTED_SCORE`` or below, flagged no
+    issue and names no problem in the comment, and the agent's own checks find none either (claims checked and
+    supported, no contradicted claim, no broken constraint, no missing part).
+
+    Single-response evaluations only (side by side, the preference flags judge ``overall``), and only dimensions
+    the agent's checks speak to (``UNBACKED_DIMENSIONS``: not writing quality, which nothing here measures).
+    """
+    ev, f = ctx.ev, ctx.f
+    assessment = f.comment_assessment
+    if ev.response_b is not None or ev.issues or assessment is None or assessment.names_limitation:
+        return {}
+    supported = [c for c in f.claims if c.status == "supported"]
+    if not supported or any(c.status == "contradicted" for c in f.claims):
+        return {}
+    if any(c.satisfied is False for c in f.constraints) or f.completeness:
+        return {}
+    met = sum(1 for c in f.constraints if c.satisfied)
+    out: dict[tuple[ResponseSide, str], tuple[Flag, float]] = {}
+    for dim in ctx.g.dimensions:
+        score = ev.ratings.get(dim)
+        if dim not in UNBACKED_DIMENSIONS or score is None or score > ACCOUNTED_SCORE:
+            continue
+        message = (
+            f"contributor rated {dim} {score} but names no problem for it (no issue flagged, none in the comment), "
+            f"and the agent's checks find none: {len(supported)} claim(s) supported, none contradicted"
+            + (f", {met} constraint(s) met" if met else "")
+            + ", no part of the prompt left out."
+        )
+        evidence = [e for c in supported for e in c.evidence][:2]
+        flag = make_flag("rating_misaligned", "medium", message, evidence, CONFIDENCE_COMMENT, dimension=dim)
+        out[("a", dim)] = (flag, ctx.norm(ctx.g.scale.max) - ctx.norm(score))
     return out
 
 
