@@ -3,7 +3,9 @@
 The response is cut into sentences by code (with character spans); evidence is retrieved for each sentence from
 the knowledge base; then ONE model call splits the sentences into atomic claims and verifies each against the
 numbered evidence. Sentences that the exact checks already settled are not sent. The model's answer is checked
-by code: a contradiction must cite a passage that was actually given, otherwise it becomes ``unverifiable``.
+by code: a contradiction must cite a passage that was actually given, and a claim called supported must be
+*grounded* in the passages it cites (its numbers and most of its names are in them, see :func:`grounded`);
+otherwise it becomes ``unverifiable``.
 """
 
 from __future__ import annotations
@@ -143,8 +145,11 @@ def to_claims(
     evidence: dict[str, Evidence],
     *,
     allow_memory: bool = False,
+    question: str = "",
 ) -> list[Claim]:
-    """Turn the model's answer into Claims, enforcing: a contradiction cites a passage that was given.
+    """Turn the model's answer into Claims, enforcing: a contradiction cites a passage that was given; a claim
+    called supported is grounded in the passages it cites (``question``: names and numbers it already gives
+    need no grounding).
 
     ``allow_memory`` (the model-only ablation, where no passages are given) keeps the model's verdicts, citing
     its own knowledge as the evidence, so the ablation measures what retrieval buys.
@@ -170,8 +175,8 @@ def to_claims(
             cited = [Evidence(passage_id=f"memory:{sentence.label}", source=MEMORY_SOURCE, quote=memo)]
         if status == "contradicted" and not cited:
             status = "unverifiable"  # never contradicted without contradicting evidence
-        if status == "supported" and not cited:
-            status = "unverifiable"
+        if status == "supported" and not (cited and grounded(mc.claim.strip() or sentence.text, cited, question)):
+            status = "unverifiable"  # e.g. "Diane Lane appears as Martha Kent", citing a passage on Lois Lane
         claims.append(
             Claim(
                 text=mc.claim.strip() or sentence.text,
@@ -188,6 +193,29 @@ def to_claims(
 
 
 _CONTENT_WORD = re.compile(r"[A-Za-z0-9]{4,}")
+_NUMBER = re.compile(r"(?<!\d)\d{2,}(?!\d)")
+_NAME = re.compile(r"\b[A-Z][^\W\d_]*(?:['\u2019-][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W_]+")
+_NOT_NAMES = frozenset(
+    "a also an and as at both but by for from he her his in is it its many most no not of on one she some that "
+    "the their there these they this those was were when while with yes".split()
+)
+
+
+def grounded(claim: str, cited: Sequence[Evidence], question: str = "") -> bool:
+    """Whether the cited passages can support a claim: every number in it (2+ digits) and at least half of its
+    capitalised names are in them, not counting what the question already gives. A small model often calls a
+    true-looking claim supported while citing an unrelated passage; such a citation proves nothing.
+    """
+    said = " ".join(e.quote for e in cited).lower()
+    words = set(_WORD.findall(said))
+    given = set(_WORD.findall(question.lower()))
+    numbers = [n for n in _NUMBER.findall(claim) if n not in given]
+    if any(n not in _NUMBER.findall(said) for n in numbers):
+        return False
+    names = {w.lower() for w in _NAME.findall(claim)} - _NOT_NAMES - given
+    parts = {p for n in names for p in _WORD.findall(n) if len(p) > 1}  # "Scorsese's": scorsese
+    return not parts or 2 * len(parts & words) >= len(parts)
 
 
 def is_about(claim: str, sentence: str, threshold: float = 0.5) -> bool:
@@ -237,4 +265,4 @@ async def verify_with_model(
     )
     prompt = load_prompt(PROMPT_NAME).render(**render_inputs(question, sentences, evidence))
     answer = await llm.astructured(prompt, ClaimVerification, tag=tag)
-    return to_claims(answer, sentences, evidence, allow_memory=allow_memory)
+    return to_claims(answer, sentences, evidence, allow_memory=allow_memory, question=question)

@@ -6,6 +6,7 @@ from agent.claims import (
     MEMORY_SOURCE,
     ClaimVerification,
     ModelClaim,
+    grounded,
     is_about,
     sanitize_untrusted,
     split_sentences,
@@ -61,6 +62,33 @@ def test_invented_claims_and_unknown_labels_are_dropped() -> None:
     ])  # fmt: skip
     claims = to_claims(answer, sentences, {"E1": EV})
     assert [c.text for c in claims] == ["Won Best Picture"]  # "2" read as A2; the Titanic claim is not about A2
+
+
+def test_support_citing_an_unrelated_passage_becomes_unverifiable() -> None:
+    """The 1.5B model called these supported while citing a passage about something else (gold-dev gg-0066,
+    gg-0036); a citation that lacks the claim's names or numbers proves nothing."""
+    text = "Henry Cavill plays Clark Kent. Diane Lane also appears in it, as Martha Kent. A sequel followed in 2013."
+    sentences = split_sentences(text)
+    lois = Evidence(passage_id="c:1", source="dc", quote="DC character Lois Lane (New Earth): first appearance 1938")
+    cast = Evidence(passage_id="f:1", source="films", quote="Man of Steel (2013 film). Cast: Henry Cavill, Amy Adams")
+    answer = ClaimVerification(claims=[
+        ModelClaim(sentence="A1", claim="Henry Cavill plays Clark Kent", status="supported", evidence_ids=["E2"]),
+        ModelClaim(sentence="A2", claim="Diane Lane appears as Martha Kent", status="supported", evidence_ids=["E1"]),
+        ModelClaim(sentence="A3", claim="A sequel followed in 2013", status="supported", evidence_ids=["E1"]),
+    ])  # fmt: skip
+    claims = to_claims(answer, sentences, {"E1": lois, "E2": cast}, question="Who plays Clark Kent in Man of Steel?")
+    assert [c.status for c in claims] == ["supported", "unverifiable", "unverifiable"]
+    assert claims[1].evidence == [lois]  # what it cited stays visible to the auditor
+
+
+def test_grounded_needs_the_numbers_and_half_the_names_not_given_by_the_question() -> None:
+    ev = [Evidence(passage_id="o:1", source="oscars", quote="79th Academy Awards, BEST PICTURE: The Departed - won")]
+    assert grounded("It won Best Picture at the 79th Academy Awards", ev)
+    assert not grounded("It won Best Picture at the 80th Academy Awards", ev)
+    assert grounded("Scorsese's The Departed won Best Picture", ev)  # 3 of 4 names cited (The is no name)
+    assert not grounded("Martin Scorsese won Best Director", ev)
+    assert grounded("Martin Scorsese won Best Picture", ev, question="Did Martin Scorsese win?")
+    assert grounded("It is often brought up in conversation", ev)  # nothing to check: left to the model
 
 
 def test_model_only_ablation_cites_the_models_memory() -> None:
