@@ -143,14 +143,26 @@ def spread(cases: Sequence[GoldCase], limit: int) -> list[GoldCase]:
     return chosen
 
 
+_MEASURING = (
+    "evals/gold*.py",
+    "evals/datasets",
+    "evals/harness.py",
+    "evals/metrics.py",
+    "evals/halueval.py",
+    "evals/peer_baseline.py",
+)  # git pathspecs
+
+
 def git_commit() -> str:
-    """Short commit of the working tree, with ``+dirty`` when agent/, prompts/ or evals/ have uncommitted edits."""
+    """Short commit of the working tree, with ``+dirty`` when what decides the numbers has uncommitted edits: agent/,
+    prompts/, or in evals/ the gold set and its generator, the harness, metrics, benchmark adapters and peer baseline
+    (not the results files a run writes)."""
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "diff", "--quiet", "HEAD", "--", "agent", "prompts", "evals/gold.py", "evals/harness.py"],
+            ["git", "diff", "--quiet", "HEAD", "--", "agent", "prompts", *_MEASURING],
             cwd=REPO_ROOT,
             check=False,
         ).returncode

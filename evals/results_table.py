@@ -110,7 +110,7 @@ def _details(r: AblationResult) -> list[str]:
         lines.append(
             f"- {split}: n={part['evaluations']}, verdict accuracy {_f(part['verdict']['accuracy'])}, "
             f"missed_error P/R/F1 {_prf(part['flags'], 'missed_error')}, false_flag P/R/F1 "
-            f"{_prf(part['flags'], 'false_flag')}"
+            f"{_prf(part['flags'], 'false_flag')}, rating_misaligned P/R/F1 {_prf(part['flags'], 'rating_misaligned')}"
         )
     for subset, d in r.detection.items():
         lines.append(
