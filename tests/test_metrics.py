@@ -30,7 +30,7 @@ from evals.metrics import (
     summarize,
     verdict_scores,
 )
-from evals.results_table import ablation_table
+from evals.results_table import _details, ablation_table
 
 TEXT = "Heat was released in 1995. It was directed by Michael Mann. It stars Al Pacino and Robert De Niro."
 EV = Evidence(passage_id="film:Heat", source="films", quote="Heat (1995)")
@@ -226,3 +226,12 @@ def test_results_table_counts_cache_hits_apart_from_calls() -> None:
     pairs = [(_case("a", []), _report("a", [], seconds=0.5, cache_hits=2))]
     row = ablation_table([AblationResult(ablation="full", model="m", summary=summarize(pairs, 0))])[-1]
     assert row.startswith("| full pipeline |") and row.endswith("| 0.0 (+2.0 cached) / 0 / 0.50 |")
+
+
+def test_split_lines_give_verdict_missed_error_false_flag_and_rating_scores() -> None:
+    pairs = [(_case("a", [("rating_misaligned", "overall")]), _report("a", []))]
+    result = AblationResult(ablation="exact", model=None, summary=summarize(pairs, 0))
+    result.by_split["heldout"] = summarize(pairs)
+    [line] = [x for x in _details(result) if x.startswith("- heldout:")]
+    assert line.startswith("- heldout: n=1, verdict accuracy")
+    assert line.endswith("rating_misaligned P/R/F1 – / 0.00 / –")
