@@ -298,7 +298,8 @@ def test_a_low_score_nothing_backs_is_flagged_per_dimension() -> None:
     assert sorted(unbacked(result.flags)) == [("helpfulness", "medium"), ("overall", "medium")]
     assert result.verdict == "needs_review"
     flag = next(f for f in result.flags if f.dimension == "helpfulness")
-    assert "rated helpfulness 2 but names no problem" in flag.message and "3 claim(s) supported" in flag.message
+    assert "rated helpfulness 2 but names no specific problem" in flag.message
+    assert "3 claim(s) supported" in flag.message
     assert flag.evidence and flag.evidence[0].quote == UNKRICH
 
 
@@ -339,7 +340,7 @@ def test_an_unbacked_score_replaces_judge_advice_on_the_same_dimension() -> None
     judge = rating("helpfulness", 5, basis="model", confidence=0.4)
     result = compare(ev, findings.model_copy(update={"agent_ratings": [judge]}), qa_guidelines())
     assert unbacked(result.flags) == [("helpfulness", "medium")]
-    assert "names no problem" in result.flags[0].message
+    assert "names no specific problem" in result.flags[0].message
 
 
 def test_findings_for_a_missing_response_b_are_an_error() -> None:

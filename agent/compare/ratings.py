@@ -76,8 +76,8 @@ def unbacked_low_scores(ctx: Context) -> dict[tuple[ResponseSide, str], tuple[Fl
         if dim not in UNBACKED_DIMENSIONS or score is None or score > ACCOUNTED_SCORE:
             continue
         message = (
-            f"contributor rated {dim} {score} but names no problem for it (no issue flagged, none in the comment), "
-            f"and the agent's checks find none: {len(supported)} claim(s) supported, none contradicted"
+            f"contributor rated {dim} {score} but names no specific problem for it (no issue flagged, none in the "
+            f"comment), and the agent's checks find none: {len(supported)} claim(s) supported, none contradicted"
             + (f", {met} constraint(s) met" if met else "")
             + ", no part of the prompt left out."
         )
