@@ -210,8 +210,7 @@ def grounded(claim: str, cited: Sequence[Evidence], question: str = "") -> bool:
     said = " ".join(e.quote for e in cited).lower()
     words = set(_WORD.findall(said))
     given = set(_WORD.findall(question.lower()))
-    numbers = [n for n in _NUMBER.findall(claim) if n not in given]
-    if any(n not in _NUMBER.findall(said) for n in numbers):
+    if set(_NUMBER.findall(claim)) - given - set(_NUMBER.findall(said)):
         return False
     names = {w.lower() for w in _NAME.findall(claim)} - _NOT_NAMES - given
     parts = {p for n in names for p in _WORD.findall(n) if len(p) > 1}  # "Scorsese's": scorsese
