@@ -17,7 +17,7 @@ from agent.cli import main
 from agent.commands.run import Scope, execute
 from agent.models import AuditReport
 from agent.pipeline import RunOptions
-from agent.report.evaluation import find_span, highlight
+from agent.report.evaluation import find_span, highlight, render_evaluation
 from agent.results import load_state, read_jsonl
 from agent.settings import Settings
 from tests.fixtures_pipeline import DIMENSIONS, PLANTED, RuleAuditor, evaluation_record, write_batch
@@ -213,6 +213,22 @@ def test_highlight_merges_overlaps_and_escapes() -> None:
 def test_find_span_tolerates_whitespace_differences() -> None:
     assert find_span("one  two\nthree", "two three") == (5, 14)
     assert find_span("abc", "zzz") is None
+
+
+def test_a_judge_only_rating_is_shown_as_advice_not_as_a_disagreement() -> None:
+    """The judge's view alone raises no flag (agent.compare.policy); the ratings table says so beside the score."""
+    report = AuditReport.model_validate(
+        {"evaluation_id": "ev-1", "contributor_id": "c-1", "project": "p", "verdict": "pass", "priority": 0,
+         "agent_ratings": [
+             {"dimension": "helpfulness", "score": 1, "rationale": "thin", "basis": "model", "confidence": 0.4},
+             {"dimension": "factual_accuracy", "score": 2, "rationale": "wrong year", "basis": "evidence",
+              "confidence": 0.95}],
+         "provenance": {"agent_version": "t", "model": "m", "guidelines_version": "1", "input_hash": "h"}}
+    )  # fmt: skip
+    html = render_evaluation(None, report)
+    assert '<td class="advice">1</td>' in html
+    assert "the judge&#x27;s view alone (confidence 0.40), advice: no flag. thin" in html
+    assert '<td class="">2</td><td>wrong year</td>' in html
 
 
 def test_side_by_side_shows_both_responses_and_both_rating_sets(run_dir: Path) -> None:

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from agent.compare.ratings import judge_only
 from agent.errors import InputError
 from agent.models import AuditReport
 from agent.settings import Settings
@@ -95,7 +96,8 @@ def render_text(report: AuditReport) -> str:
         out += ["", "Agent ratings:"]
         for r in report.agent_ratings:
             side = f" ({r.response})" if r.response == "b" else ""
-            out.append(wrap.fill(f"  {r.dimension}{side}: {r.score}  [{r.basis}] {r.rationale}"))
+            basis = "judge's view alone: advice, no flag" if judge_only(r) else r.basis
+            out.append(wrap.fill(f"  {r.dimension}{side}: {r.score}  [{basis}] {r.rationale}"))
     p = report.provenance
     out += ["", "Feedback draft:", textwrap.indent(report.feedback, "  "), ""]
     out.append(

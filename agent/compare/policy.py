@@ -14,14 +14,15 @@ Severity and priority policy (all constants below, in this one place):
   **medium** when those claims cover at least ``FALSE_FLAG_MIN_COVERAGE`` of the quote, else **low**.
 - ``rating_misaligned``: agent and contributor ``>= 2`` apart: **medium** at 2, **high** at 3 or more. When the
   agent's rating is the judge's view alone (``basis="model"``) with confidence below ``MODEL_RATING_TRUST`` it is
-  advice, not evidence: flagged only ``JUDGE_ONLY_MIN_GAP`` or more apart, and then **low** (it never opens a review
-  on its own; the rating and its rationale stay in the report either way). Side by side, on ``overall``: the
-  preference goes against the contributor's own overall scores, against the evidence (the preferred response has
-  more contradicted claims), or against the agent's overall scores by 2 or more (judge-only: the same rule).
+  advice, not evidence, and raises no flag: the rating and its rationale stay in the report's ratings table, marked
+  as the judge's view (on gold-dev such flags, even 3+ apart, were wrong 92 times and found 1 expected flag). Side
+  by side, on ``overall``: the preference goes against the contributor's own overall scores, against the evidence
+  (the preferred response has more contradicted claims), or against the agent's overall scores by 2 or more
+  (judge-only: ``JUDGE_ONLY_MIN_GAP`` or more, and then **low**).
   A low score nothing backs is flagged too, **medium**: the contributor scored a dimension of
   ``UNBACKED_DIMENSIONS`` at ``ACCOUNTED_SCORE`` or below, flagged no issue, the comment names no problem, and the
   agent's checks find none (supported claims, none contradicted, no broken constraint, no missing part); it takes
-  the place of a judge-only flag on the same dimension.
+  the place of the judge's advice on the same dimension.
 - ``constraint_missed``: a broken constraint that no instruction_violation issue and no instruction_following
   score ``<= 3`` accounts for (``<= 4`` for a trivial overshoot). Length limits: **low** when at most
   ``TRIVIAL_MARGIN`` over, **high** when ``HIGH_MARGIN`` or more over, else **medium**; other kinds **medium**.
@@ -43,8 +44,8 @@ CENTRAL_KINDS = frozenset({"year", "director", "award", "existence", "cast"})
 FACTUAL_ISSUES = frozenset({"factual_error", "hallucination"})
 FALSE_FLAG_MIN_COVERAGE = 0.5  # share of the contributor's quote the supported claims must cover
 TOKEN_MATCH_MIN = 0.6  # a claim without a span matches a quote when this share of its tokens is in the quote
-MODEL_RATING_TRUST = 0.7  # a judge-only rating below this confidence is advice: low, and only when far apart
-JUDGE_ONLY_MIN_GAP = 3  # ... this far apart (on gold-dev, 17 of 25 judge-only flags 2 apart were wrong)
+MODEL_RATING_TRUST = 0.7  # a judge-only rating below this confidence is advice: no flag of its own
+JUDGE_ONLY_MIN_GAP = 3  # side by side, a preference against judge-only overall scores is flagged (low) this far apart
 TRIVIAL_MARGIN = 0.10  # a length limit overshot by at most 10% is a trivial slip
 HIGH_MARGIN = 0.50  # ... by 50% or more, a serious one
 ACCOUNTED_SCORE = 3  # a dimension score at or below this shows the contributor saw the problem

@@ -17,7 +17,8 @@ from agent.models import AgentRating, Claim, Evidence, Flag, FlagSeverity, Ratin
 
 
 def misaligned_ratings(ctx: Context) -> list[tuple[Flag, float]]:
-    """``rating_misaligned`` per dimension: the agent's rating 2+ apart, or a low score nothing backs."""
+    """``rating_misaligned`` per dimension: the agent's rating 2+ apart (not the judge's view alone), or a low score
+    nothing backs."""
     unbacked = unbacked_low_scores(ctx)
     out: list[tuple[Flag, float]] = []
     for r in ctx.f.agent_ratings:
@@ -29,12 +30,10 @@ def misaligned_ratings(ctx: Context) -> list[tuple[Flag, float]]:
         theirs = ctx.ratings(r.response).get(r.dimension)
         if theirs is None or abs(theirs - r.score) < 2:
             continue
+        if judge_only(r):
+            continue  # the judge's view alone: shown in the report's ratings table, not a flag (policy)
         gap = abs(theirs - r.score)
         rank = 1 if gap == 2 else 2
-        if _judge_only(r):
-            if gap < JUDGE_ONLY_MIN_GAP or (r.response, r.dimension) in unbacked:
-                continue  # advice only; an unbacked low score (below) says more
-            rank = 0
         unbacked.pop((r.response, r.dimension), None)
         message = (
             f"{ctx.label(r.response)}contributor rated {r.dimension} {theirs}, the agent {r.score}: "
@@ -87,8 +86,8 @@ def unbacked_low_scores(ctx: Context) -> dict[tuple[ResponseSide, str], tuple[Fl
     return out
 
 
-def _judge_only(r: AgentRating) -> bool:
-    """The rating rests on the judge model's view alone, at a confidence too low to open a review."""
+def judge_only(r: AgentRating) -> bool:
+    """The rating rests on the judge model's view alone, at a confidence too low to flag: advice for the auditor."""
     return r.basis == "model" and r.confidence < MODEL_RATING_TRUST
 
 
@@ -145,14 +144,14 @@ def preference_flags(ctx: Context) -> list[tuple[Flag, float]]:
         )
     if pref in agent and other in agent:
         a_pref, a_other = agent[pref], agent[other]
-        judge_only = _judge_only(a_pref) or _judge_only(a_other)
-        if a_other.score - a_pref.score >= (JUDGE_ONLY_MIN_GAP if judge_only else 2):
+        advice = judge_only(a_pref) or judge_only(a_other)
+        if a_other.score - a_pref.score >= (JUDGE_ONLY_MIN_GAP if advice else 2):
             msg = (
                 f"preferred {pref.upper()}, but the agent rates overall {pref.upper()} {a_pref.score} and "
                 f"{other.upper()} {a_other.score}: {short(a_other.rationale, 200)}"
             )
             conf = min(a_pref.confidence, a_other.confidence)
-            sev = "low" if judge_only else "medium"
+            sev = "low" if advice else "medium"
             out.append((make_flag("rating_misaligned", sev, msg, [], conf, dimension="overall"), 0.75))
     return out
 

@@ -44,6 +44,7 @@ ul.flags > li .msg { color:var(--fg); }
 .evidence { color:var(--fg); font-size:13px; margin:2px 0 0 12px; }
 .evidence q { font-style:italic; }
 td.off { background:#ffe3e0; font-weight:600; }
+td.advice { color:#666; font-style:italic; }
 textarea.feedback { width:100%; min-height:120px; font:inherit; padding:6px; }
 button.copy { margin-top:4px; padding:4px 10px; font:inherit; cursor:pointer; }
 .legend mark { margin-right:8px; }

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from agent.compare.ratings import judge_only
 from agent.models import AuditReport, Evaluation, Flag, ResponseSide
 from agent.report.queue import flag_summary, top_flags
 from agent.validate import ValidRecord
@@ -106,11 +107,15 @@ def _ratings(evaluation: Evaluation | None, report: AuditReport) -> str:
         if evaluation is not None:
             given = (evaluation.ratings if side == "a" else evaluation.ratings_b or {}).get(dim)
         mine = agent.get((side, dim))
+        note = ""
+        if mine is not None and judge_only(mine):
+            note = f"the judge's view alone (confidence {mine.confidence:.2f}), advice: no flag. "
         off = given is not None and mine is not None and abs(given - mine.score) >= 2
+        cls = "advice" if note else "off" if off else ""
         rows.append(
             f"<tr><td>{side.upper()}</td><td>{esc(dim)}</td><td>{'' if given is None else given}</td>"
-            f'<td class="{"off" if off else ""}">{"" if mine is None else mine.score}</td>'
-            f"<td>{esc(mine.rationale) if mine else ''}</td></tr>"
+            f'<td class="{cls}">{"" if mine is None else mine.score}</td>'
+            f"<td>{esc(note)}{esc(mine.rationale) if mine else ''}</td></tr>"
         )
     return (
         "<table><thead><tr><th>resp.</th><th>dimension</th><th>contributor</th><th>agent</th>"
