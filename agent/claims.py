@@ -262,6 +262,8 @@ async def verify_with_model(
     evidence = await asyncio.to_thread(
         gather_evidence, sentences, source, per_sentence=per_sentence, max_total=max_evidence
     )
+    # Which passages the request holds, so two runs whose requests differ can be diffed (audit -v).
+    logger.debug("%s: evidence %s", tag or PROMPT_NAME, " ".join(f"{k}={e.passage_id}" for k, e in evidence.items()))
     prompt = load_prompt(PROMPT_NAME).render(**render_inputs(question, sentences, evidence))
     answer = await llm.astructured(prompt, ClaimVerification, tag=tag)
     return to_claims(answer, sentences, evidence, allow_memory=allow_memory, question=question)
