@@ -141,7 +141,16 @@ class RuleAuditor:
             for dim, given in given_ratings.items():
                 score = 2 if (dim == "factual_accuracy" and planted) else given
                 rationale = f"{dim}: rule-based score {score}."
-                ratings.append(AgentRating(dimension=dim, score=score, rationale=rationale, response=side))
+                ratings.append(
+                    AgentRating(
+                        dimension=dim,
+                        score=score,
+                        rationale=rationale,
+                        response=side,
+                        basis="evidence",
+                        confidence=0.95,
+                    )
+                )
                 if abs(score - given) >= 2:
                     message = f"{dim} ({side}): contributor {given}, agent {score}."
                     flags.append(Flag(type="rating_misaligned", dimension=dim, severity="medium", message=message))

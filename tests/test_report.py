@@ -15,11 +15,13 @@ import pytest
 
 from agent.cli import main
 from agent.commands.run import Scope, execute
-from agent.models import AuditReport
+from agent.models import AuditReport, Evaluation
 from agent.pipeline import RunOptions
+from agent.report.contributors import contributor_stats
 from agent.report.evaluation import find_span, highlight, render_evaluation
 from agent.results import load_state, read_jsonl
 from agent.settings import Settings
+from agent.validate import ValidRecord
 from tests.fixtures_pipeline import DIMENSIONS, PLANTED, RuleAuditor, evaluation_record, write_batch
 
 INJECTED = '<script>alert("pwned")</script>'
@@ -186,6 +188,26 @@ def test_contributor_performance(run_dir: Path, reports: list[AuditReport]) -> N
     assert rows["c-103"]["share_flagged"] == f"{sum(r.verdict == 'needs_review' for r in mine) / len(mine):.3f}"
     assert rows["c-103"]["most_frequent_issue"] in {"missed_error", "rating_misaligned", "false_flag", "weak_comment"}
     assert any("catch factual errors" in row["areas_for_improvement"] for row in rows.values())
+
+
+def test_contributor_calibration_rests_on_trusted_ratings_only() -> None:
+    """A judge-only rating far from the contributor's is advice: it moves neither the mean gap nor the coaching."""
+    evaluation = Evaluation.model_validate(evaluation_record(1))
+    record = ValidRecord(line=1, evaluation=evaluation, content_hash="h")
+    given = evaluation.ratings["factual_accuracy"]
+    report = AuditReport.model_validate(
+        {"evaluation_id": evaluation.evaluation_id, "contributor_id": evaluation.contributor_id, "project": "p",
+         "verdict": "pass", "priority": 0,
+         "agent_ratings": [
+             {"dimension": "helpfulness", "score": 1 if evaluation.ratings["helpfulness"] > 3 else 5,
+              "rationale": "judge", "basis": "model", "confidence": 0.4},
+             {"dimension": "factual_accuracy", "score": given, "rationale": "evidence", "basis": "evidence",
+              "confidence": 0.95}],
+         "provenance": {"agent_version": "t", "model": "m", "guidelines_version": "1", "input_hash": "h"}}
+    )  # fmt: skip
+    [stats] = contributor_stats([(record, report)])
+    assert stats.mean_abs_diff == {"factual_accuracy": 0.0}
+    assert not any("calibrate" in a for a in stats.areas_for_improvement)
 
 
 def test_audit_report_rebuilds_the_outputs_from_the_folder(

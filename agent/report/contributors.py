@@ -9,6 +9,7 @@ from statistics import mean
 
 from pydantic import Field
 
+from agent.compare.ratings import judge_only
 from agent.models import FLAG_TYPES, AuditReport, Strict
 from agent.report.queue import csv_text
 from agent.validate import ValidRecord
@@ -26,7 +27,9 @@ class ContributorStats(Strict):
     rule_violations: int = Field(ge=0)
     weak_comments: int = Field(ge=0, description="Evaluations whose comment the agent found weak.")
     mean_abs_diff: dict[str, float] = Field(
-        default_factory=dict, description="Per rubric dimension: mean |contributor score - agent score|."
+        default_factory=dict,
+        description="Per rubric dimension: mean |contributor score - agent score|, over the agent's trusted ratings "
+        "(evidence-based or confident; the judge's view alone is advice and left out).",
     )
     flag_counts: dict[str, int] = Field(default_factory=dict)
     most_frequent_issue: str = ""
@@ -55,6 +58,8 @@ def _one(contributor_id: str, items: list[tuple[ValidRecord | None, AuditReport]
         if record is not None:
             evaluation = record.evaluation
             for rating in report.agent_ratings:
+                if judge_only(rating):
+                    continue  # the judge's view alone is advice (agent.compare.policy): not a basis for coaching
                 given = evaluation.ratings if rating.response == "a" else evaluation.ratings_b or {}
                 if rating.dimension in given:
                     diffs[rating.dimension].append(abs(given[rating.dimension] - rating.score))
