@@ -147,9 +147,10 @@ def to_claims(
     allow_memory: bool = False,
     question: str = "",
 ) -> list[Claim]:
-    """Turn the model's answer into Claims, enforcing: a contradiction cites a passage that was given; a claim
-    called supported is grounded in the passages it cites (``question``: names and numbers it already gives
-    need no grounding).
+    """Turn the model's answer into Claims, enforcing: a contradiction cites a passage that was given, and its
+    correction (what the evidence gives) is grounded in the passages it cites (names and numbers the claim itself
+    states need no grounding: "released in 1975, not 1977"); a claim called supported is grounded in the passages
+    it cites (``question``: names and numbers it already gives need no grounding).
 
     ``allow_memory`` (the model-only ablation, where no passages are given) keeps the model's verdicts, citing
     its own knowledge as the evidence, so the ablation measures what retrieval buys.
@@ -175,11 +176,14 @@ def to_claims(
             cited = [Evidence(passage_id=f"memory:{sentence.label}", source=MEMORY_SOURCE, quote=memo)]
         if status == "contradicted" and not cited:
             status = "unverifiable"  # never contradicted without contradicting evidence
-        if status == "supported" and not (cited and grounded(mc.claim.strip() or sentence.text, cited, question)):
+        text = mc.claim.strip() or sentence.text
+        if status == "supported" and not (cited and grounded(text, cited, question)):
             status = "unverifiable"  # e.g. "Diane Lane appears as Martha Kent", citing a passage on Lois Lane
+        if status == "contradicted" and not grounded(mc.correction, cited, f"{question} {text}"):
+            status = "unverifiable"  # what "the evidence gives" must be in it, e.g. not a sentence of the response
         claims.append(
             Claim(
-                text=mc.claim.strip() or sentence.text,
+                text=text,
                 status=status,
                 evidence=cited,
                 response=sentence.side,

@@ -81,6 +81,25 @@ def test_support_citing_an_unrelated_passage_becomes_unverifiable() -> None:
     assert claims[1].evidence == [lois]  # what it cited stays visible to the auditor
 
 
+def test_a_correction_must_be_what_the_cited_passage_says() -> None:
+    """The 1.5B model called true sentences contradicted, giving as the correction a sentence of the response
+    itself or facts its cited passage lacks (gold-dev gh-0030, gh-0062). A correction may repeat what the claim
+    states ("not 1977") but the rest of it must be in the passages cited."""
+    text = "Jaws was released in 1977. Later, Snape kills Dumbledore in Half-Blood Prince."
+    sentences = split_sentences(text)
+    jaws = Evidence(passage_id="f:1", source="films", quote="Jaws (1975 film), directed by Steven Spielberg")
+    deaths = Evidence(passage_id="n:1", source="notes", quote="Dumbledore dies in Half-Blood Prince, killed by Snape")
+    answer = ClaimVerification(claims=[
+        ModelClaim(sentence="A1", claim="Jaws was released in 1977", status="contradicted", evidence_ids=["E1"],
+                   correction="Jaws was released in 1975, not 1977"),
+        ModelClaim(sentence="A2", claim="Snape kills Dumbledore in Half-Blood Prince", status="contradicted",
+                   evidence_ids=["E2"], correction="Michael Gambon plays Dumbledore in Prisoner of Azkaban (2004)"),
+    ])  # fmt: skip
+    claims = to_claims(answer, sentences, {"E1": jaws, "E2": deaths}, question="When was Jaws released?")
+    assert [c.status for c in claims] == ["contradicted", "unverifiable"]
+    assert claims[0].correction == "Jaws was released in 1975, not 1977" and claims[1].correction is None
+
+
 def test_grounded_needs_the_numbers_and_half_the_names_not_given_by_the_question() -> None:
     ev = [Evidence(passage_id="o:1", source="oscars", quote="79th Academy Awards, BEST PICTURE: The Departed - won")]
     assert grounded("It won Best Picture at the 79th Academy Awards", ev)
