@@ -30,7 +30,9 @@ EVIDENCE_CHARS = 260  # per passage in the prompt: enough for a fact, small enou
 
 _ABBREVIATIONS = ("Jr.", "Sr.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "vs.", "Vol.", "No.", "U.S.", "U.K.", "Lt.", "Col.")
 _INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "Samuel L." / "D. B. Weiss": an initial, not a sentence end
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*#-])|\n+")
+# A sentence ends at . ! or ? before a capital, digit or list mark; not at an ellipsis, nor before "(2021)": a title
+# ending in ! or ? followed by its year ("Tick, Tick... Boom! (2021) but did not win").
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\.\.\.)[\"')\]]*\s+(?!\(\d{4}\))(?=[\"'(\[]?[A-Z0-9*#-])|\n+")
 
 
 @dataclass(frozen=True)

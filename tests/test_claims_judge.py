@@ -38,6 +38,14 @@ def test_abbreviations_do_not_end_a_sentence() -> None:
                                                        "Samuel L. Jackson plays Nick Fury."]  # fmt: skip
 
 
+def test_titles_ending_in_punctuation_do_not_end_a_sentence() -> None:
+    """gold-dev gg-0202: "Boom! (2021) but did not win." went to the model as a sentence of its own."""
+    text = "Andrew Garfield was nominated for Tick, Tick... Boom! (2021) but did not win. Will Smith won. Why? Luck."
+    assert [s.text for s in split_sentences(text)] == [
+        "Andrew Garfield was nominated for Tick, Tick... Boom! (2021) but did not win.", "Will Smith won.", "Why?",
+        "Luck."]  # fmt: skip
+
+
 def test_contradiction_without_given_evidence_becomes_unverifiable() -> None:
     sentences = split_sentences(TEXT)
     answer = ClaimVerification(claims=[
