@@ -1,4 +1,5 @@
-"""Retrieval quality on the question set: recall@k and MRR, hybrid and dense-only, with the misses listed.
+"""Retrieval quality on the question set: recall@k and MRR, hybrid and dense-only, with the misses listed; and
+how much of the exact nearest-neighbour top k the KB's approximate (HNSW) search returns.
 
 The unit test (``tests/test_retrieval.py``) measures a small fixture KB that holds every expected passage plus
 sampled distractors; this measures the KB users actually query (the built default KB, 11k passages), where
@@ -14,6 +15,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from agent.errors import KnowledgeBaseError
 from agent.kb.facts import default_index
@@ -61,6 +64,33 @@ def measure(retriever: Retriever, questions: list[dict[str, Any]], k: int = K) -
     }
 
 
+def ann_agreement(kb: KnowledgeBase, queries: list[str], k: int = K) -> dict[str, Any]:
+    """The share of the exact cosine top ``k`` (a brute force over the stored vectors) that the KB's own search
+    returns, and how often the two top-1s agree. Chroma's HNSW search is approximate; this says how much."""
+    ids: list[str] = []
+    rows: list[Any] = []
+    total = kb.count()
+    for offset in range(0, total, 5000):
+        page = kb.collection.get(include=["embeddings"], limit=5000, offset=offset)
+        ids.extend(page["ids"])
+        rows.extend(page["embeddings"] if page["embeddings"] is not None else [])
+    stored = np.asarray(rows, dtype=np.float32)
+    stored /= np.clip(np.linalg.norm(stored, axis=1, keepdims=True), 1e-12, None)
+    vectors = np.asarray(kb.embedder.embed_query(queries), dtype=np.float32)
+    found = top1 = 0
+    for query, vector in zip(queries, vectors, strict=True):
+        exact = [ids[i] for i in np.argsort(-(stored @ vector), kind="stable")[:k]]
+        approx = [p.id for p in kb.query(query, k=k)]
+        found += len(set(exact) & set(approx))
+        top1 += bool(approx) and approx[0] == exact[0]
+    n = len(queries)
+    return {
+        "queries": n,
+        f"recall_at_{k}": round(found / (k * n), 3) if n else None,
+        "top1": round(top1 / n, 3) if n else None,
+    }
+
+
 def bench_retrieval_recall(settings: Settings | None = None) -> dict[str, Any]:
     """Hybrid and dense-only recall on the built default KB (``audit kb build``); skipped when none is built."""
     settings = settings or load_settings()
@@ -71,7 +101,8 @@ def bench_retrieval_recall(settings: Settings | None = None) -> dict[str, Any]:
     questions = load_questions()
     hybrid = measure(Retriever(kb, default_index()), questions)
     dense = measure(Retriever(kb, None), questions)
-    return {"passages": kb.count(), "questions": len(questions), "hybrid": hybrid, "dense_only": dense}
+    ann = ann_agreement(kb, [str(q["question"]) for q in questions])
+    return {"passages": kb.count(), "questions": len(questions), "hybrid": hybrid, "dense_only": dense, "ann": ann}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<10} recall@{K}={r[f'recall_at_{K}']:.3f}  MRR={r['mrr']:.3f}")
         for kind, s in r["by_kind"].items():
             print(f"    {kind:<11} {s['found']}/{s['n']}  MRR={s['mrr']:.3f}")
+    ann = result["ann"]
+    print(f"  approximate search vs exact: recall@{K}={ann[f'recall_at_{K}']:.3f}  top-1 agreement={ann['top1']:.3f}")
     print("hybrid misses:")
     for miss in result["hybrid"]["misses"]:
         print(f"  {miss}")
