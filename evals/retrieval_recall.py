@@ -69,18 +69,16 @@ def ann_agreement(kb: KnowledgeBase, queries: list[str], k: int = K) -> dict[str
     returns, and how often the two top-1s agree. Chroma's HNSW search is approximate; this says how much."""
     ids: list[str] = []
     rows: list[Any] = []
-    total = kb.count()
-    for offset in range(0, total, 5000):
-        page = kb.collection.get(include=["embeddings"], limit=5000, offset=offset)
-        ids.extend(page["ids"])
-        rows.extend(page["embeddings"] if page["embeddings"] is not None else [])
+    for page_ids, embeddings in kb.iter_vectors():
+        ids.extend(page_ids)
+        rows.extend(embeddings)
     stored = np.asarray(rows, dtype=np.float32)
     stored /= np.clip(np.linalg.norm(stored, axis=1, keepdims=True), 1e-12, None)
     vectors = np.asarray(kb.embedder.embed_query(queries), dtype=np.float32)
     found = top1 = 0
-    for query, vector in zip(queries, vectors, strict=True):
+    for vector in vectors:
         exact = [ids[i] for i in np.argsort(-(stored @ vector), kind="stable")[:k]]
-        approx = [p.id for p in kb.query(query, k=k)]
+        approx = [p.id for p in kb.nearest(vector, k=k)]
         found += len(set(exact) & set(approx))
         top1 += bool(approx) and approx[0] == exact[0]
     n = len(queries)

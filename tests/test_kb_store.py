@@ -63,6 +63,7 @@ def test_build_is_incremental(tmp_path: Path) -> None:
     first = kb.build(PASSAGES, profile="default", progress=False)
     assert (first.added, first.updated, first.deleted, first.unchanged) == (4, 0, 0, 0)
     assert kb.count() == 4
+    assert kb.unpersisted() == 0  # every write is in the saved search index: nothing for the next open to replay
 
     again = KnowledgeBase(settings).build(PASSAGES, profile="default", progress=False)
     assert again.embedded == 0 and again.unchanged == 4
@@ -80,6 +81,45 @@ def test_build_is_incremental(tmp_path: Path) -> None:
     kb.build(changed[1:], profile="default", progress=False)
     assert kb.get(["film:Alien#0"])[0].text.startswith("Alien (1979) is a horror film")
     assert kb.check(changed[1:], profile="default") == []
+
+
+def test_build_saves_every_write_and_updates_old_search_settings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A collection made with Chroma's defaults (as the first versions did) and writes left in Chroma's log: `check`
+    names both, a build brings the search settings up to date and leaves the log empty."""
+    settings = _settings(tmp_path)
+    path = settings.kb_dir / "chroma"
+    path.mkdir(parents=True)
+    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    kb = KnowledgeBase(settings, create=True)
+    client.delete_collection(COLLECTION)
+    old = client.create_collection(
+        COLLECTION,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"embedding_model": kb.model_id, "schema_version": 1},
+        embedding_function=None,
+    )
+    old.upsert(
+        ids=[p.id for p in PASSAGES],
+        embeddings=kb.embedder([p.text for p in PASSAGES]),
+        documents=[p.text for p in PASSAGES],
+        metadatas=[p.chroma_metadata() for p in PASSAGES],  # type: ignore[misc]
+    )
+    with caplog.at_level("WARNING", logger="agent.kb.store"):
+        kb = KnowledgeBase(settings)
+    assert "searches with older settings (ef_search 100 -> 2000" in caplog.text
+    assert kb.unpersisted() == len(PASSAGES)  # under Chroma's default sync_threshold (1000): all still in the log
+    problems = "\n".join(kb.check(PASSAGES))
+    assert "search settings older than this version's (ef_search 100 -> 2000, sync_threshold 1000 -> 100)" in problems
+    assert f"{len(PASSAGES)} writes not yet in the saved search index" in problems
+
+    kb.build(PASSAGES, profile="default", progress=False)
+    assert kb.unpersisted() == 0
+    reopened = KnowledgeBase(settings)
+    assert reopened.collection.configuration["hnsw"]["ef_search"] == 2000
+    assert reopened.check(PASSAGES, profile="default") == []
+    assert reopened.query("Ridley Scott horror in space", k=1)[0].id == "film:Alien#0"
 
 
 def test_check_reports_drift(tmp_path: Path) -> None:
