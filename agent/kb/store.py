@@ -32,7 +32,7 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateHNSWConfiguration, UpdateHNSWConfiguration
 from chromadb.api.models.Collection import Collection
-from chromadb.api.types import Embedding
+from chromadb.api.types import Embedding, GetResult, Include
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 from pydantic import BaseModel, ConfigDict
@@ -209,19 +209,20 @@ class KnowledgeBase:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def _pages(self, include: Include) -> Iterator[GetResult]:
+        """Every stored passage, ``_PAGE`` at a time, with the fields in ``include``."""
+        for offset in range(0, self.count(), _PAGE):
+            yield self.collection.get(include=include, limit=_PAGE, offset=offset)
+
     def iter_metadata(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """(id, metadata) of every stored passage, paged."""
-        total = self.count()
-        for offset in range(0, total, _PAGE):
-            page = self.collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+        for page in self._pages(["metadatas"]):
             for pid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
                 yield pid, meta or {}
 
     def iter_vectors(self) -> Iterator[tuple[list[str], Any]]:
         """(ids, embeddings) of every stored passage, a page at a time (embeddings as Chroma returns them)."""
-        total = self.count()
-        for offset in range(0, total, _PAGE):
-            page = self.collection.get(include=["embeddings"], limit=_PAGE, offset=offset)
+        for page in self._pages(["embeddings"]):
             yield list(page["ids"]), page["embeddings"] if page["embeddings"] is not None else []
 
     def unpersisted(self) -> int | None:
