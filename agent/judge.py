@@ -241,17 +241,56 @@ async def judge_with_model(
     return Judgement(ratings, missing, judge_constraints(unmeasured, fields["broken_constraints"], side))
 
 
+FOLLOWS_EVIDENCE = ("helpfulness", "overall")  # dimensions whose anchors name errors and gaps as their low points
+
+
+def anchor_caps(guidelines: Guidelines, evidence: dict[str, AgentRating]) -> dict[str, tuple[int, str]]:
+    """The highest helpfulness and overall scores the rubric's anchors allow, given what the evidence settled.
+
+    The anchors put a response that a major error undermines at 2 (helpfulness "of little use; errors or gaps
+    undermine it", overall "poor; a major problem", and overall weighs factual accuracy most), and one with a
+    broken explicit constraint or a main part left out at 3 at most ("useful with reservations", "acceptable with
+    clear problems"). So an evidence-based factual_accuracy score of 2 or below caps both at that score, and an
+    evidence-based instruction_following or completeness score of 2 or below caps both at 3. Returns dimension ->
+    (cap, why), only for dimensions of these guidelines.
+    """
+    low = guidelines.scale.min
+    major = low + 1  # the anchors' "at least one major error" / "breaks an explicit constraint" / "leaves out"
+    fact, instr, compl = (evidence.get(d) for d in ("factual_accuracy", "instruction_following", "completeness"))
+    cap: tuple[int, str] | None = None
+    if fact is not None and fact.score <= major:
+        cap = (fact.score, f"factual_accuracy is {fact.score} on the evidence (a confirmed major error)")
+    elif any(r is not None and r.score <= major for r in (instr, compl)):
+        why = " and ".join(
+            f"{r.dimension} is {r.score} on the evidence" for r in (instr, compl) if r is not None and r.score <= major
+        )
+        cap = (min(major + 1, guidelines.scale.max), why)
+    if cap is None:
+        return {}
+    return {d: cap for d in FOLLOWS_EVIDENCE if d in guidelines.dimensions}
+
+
 def merge_ratings(
     guidelines: Guidelines, model: Sequence[AgentRating], evidence: dict[str, AgentRating]
 ) -> list[AgentRating]:
-    """Evidence-based ratings win where they exist; the model's fill the rest. In rubric order."""
+    """Evidence-based ratings win where they exist; the model's fill the rest, held to the anchors' caps
+    (:func:`anchor_caps`). In rubric order.
+
+    A capped model rating stays the judge's view (``basis="model"``, same confidence): the cap corrects a score
+    the rubric rules out, it adds no evidence of its own, so it raises no flag by itself.
+    """
     by_dim = {r.dimension: r for r in model}
+    caps = anchor_caps(guidelines, evidence)
     out: list[AgentRating] = []
     for dim in guidelines.dimensions:
         ev, m = evidence.get(dim), by_dim.get(dim)
         if ev is not None:
             note = f" (The model alone gave {m.score}: {m.rationale})" if m is not None and m.score != ev.score else ""
             out.append(ev.model_copy(update={"rationale": ev.rationale + note}))
+        elif m is not None and dim in caps and m.score > caps[dim][0]:
+            limit, why = caps[dim]
+            rationale = f"{m.rationale} (The model gave {m.score}; capped at {limit} by the rubric's anchors: {why}.)"
+            out.append(m.model_copy(update={"score": limit, "rationale": rationale.strip()}))
         elif m is not None:
             out.append(m)
     return out

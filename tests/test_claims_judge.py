@@ -14,7 +14,7 @@ from agent.claims import (
     unsettled,
 )
 from agent.guidelines import load_guidelines
-from agent.judge import evidence_ratings, judge_constraints, judge_schema, merge_ratings
+from agent.judge import anchor_caps, evidence_ratings, judge_constraints, judge_schema, merge_ratings
 from agent.models import AgentRating, Claim, ConstraintCheck, Evidence
 
 TEXT = (
@@ -155,8 +155,30 @@ def test_evidence_caps_follow_the_guidelines() -> None:
     model = [AgentRating(dimension=d, score=5, rationale="fine") for d in g.dimensions]
     merged = {r.dimension: r for r in merge_ratings(g, model, caps)}
     assert merged["factual_accuracy"].score == 2 and "model alone gave 5" in merged["factual_accuracy"].rationale
-    assert merged["helpfulness"].score == 5 and merged["helpfulness"].basis == "model"
     assert list(merged) == list(g.dimensions)
+    # the anchors hold the judge's helpfulness and overall to the confirmed major error: 2, still the judge's view
+    for dim in ("helpfulness", "overall"):
+        assert merged[dim].score == 2 and merged[dim].basis == "model"
+        assert "model gave 5; capped at 2" in merged[dim].rationale
+    assert merged["writing_quality"].score == 5
+
+
+def test_anchor_caps_follow_constraints_and_gaps_and_never_raise_a_score() -> None:
+    g = load_guidelines("entertainment_qa")
+    broken = ConstraintCheck(constraint="under 50 words", kind="word_limit", satisfied=False, detail="61 words")
+    caps = evidence_ratings(g, [], [broken], [])
+    assert anchor_caps(g, caps) == {
+        "helpfulness": (3, "instruction_following is 2 on the evidence"),
+        "overall": (3, "instruction_following is 2 on the evidence"),
+    }
+    judge = [AgentRating(dimension=d, score=s, rationale="r") for d, s in [("helpfulness", 4), ("overall", 1)]]
+    merged = {r.dimension: r.score for r in merge_ratings(g, judge, caps)}
+    assert merged == {"instruction_following": 2, "helpfulness": 3, "overall": 1}  # a lower judge score stays
+    one_gap = evidence_ratings(g, [], [], ["the cast"])  # one missing part the judge named: completeness 3
+    assert one_gap["completeness"].score == 3 and anchor_caps(g, one_gap) == {}
+    right = Claim(text="The Two Towers (2002)", status="supported", evidence=[EV], method="exact")
+    clean = evidence_ratings(g, [right, right.model_copy(update={"text": "Peter Jackson"})], [], [])
+    assert clean["factual_accuracy"].score == 4 and anchor_caps(g, clean) == {}
 
 
 def test_judge_schema_requires_every_dimension_and_judges_unmeasured_constraints() -> None:
