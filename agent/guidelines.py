@@ -19,6 +19,11 @@ from agent.yamlfile import load_yaml_model
 
 GUIDELINES_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guidelines"
 
+# Dimensions whose anchors name errors and gaps as their low points, so they follow factual accuracy and the
+# constraint / completeness checks: the judge caps them by the evidence, and the compare stage raises one flag on
+# the root dimension rather than one per follower.
+FOLLOWS_EVIDENCE = ("helpfulness", "overall")
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from agent.claims import sanitize_untrusted
-from agent.guidelines import CapWhenIssue, Guidelines
+from agent.guidelines import FOLLOWS_EVIDENCE, CapWhenIssue, Guidelines
 from agent.llm import LLM
 from agent.models import AgentRating, Claim, ConstraintCheck, ResponseSide
 from agent.prompts import load_prompt
@@ -239,9 +239,6 @@ async def judge_with_model(
     missing = [m.strip() for m in fields["missing_parts"] if m.strip()][:5]
     unmeasured = [c for c in constraints if c.satisfied is None]
     return Judgement(ratings, missing, judge_constraints(unmeasured, fields["broken_constraints"], side))
-
-
-FOLLOWS_EVIDENCE = ("helpfulness", "overall")  # dimensions whose anchors name errors and gaps as their low points
 
 
 def anchor_caps(guidelines: Guidelines, evidence: dict[str, AgentRating]) -> dict[str, tuple[int, str]]:

@@ -13,6 +13,7 @@ from agent.compare.policy import (
     UNBACKED_DIMENSIONS,
 )
 from agent.errors import AuditError
+from agent.guidelines import FOLLOWS_EVIDENCE
 from agent.models import AgentRating, Claim, Evidence, Flag, FlagSeverity, Ratings, ResponseSide
 
 
@@ -43,12 +44,9 @@ def misaligned_ratings(ctx: Context) -> list[tuple[Flag, float]]:
         flag = make_flag("rating_misaligned", BY_RANK[rank], message, evidence, r.confidence, dimension=r.dimension)
         out.append((flag, gap / ctx.span))
     if any(f.dimension == "factual_accuracy" for f, _ in [*out, *unbacked.values()]):
-        for dim in _FOLLOWS_ACCURACY:  # lowered along with an accuracy doubt: one flag, on its root
+        for dim in FOLLOWS_EVIDENCE:  # lowered along with an accuracy doubt: one flag, on its root
             unbacked.pop(("a", dim), None)
     return out + list(unbacked.values())
-
-
-_FOLLOWS_ACCURACY = ("helpfulness", "overall")
 
 
 def unbacked_low_scores(ctx: Context) -> dict[tuple[ResponseSide, str], tuple[Flag, float]]:
