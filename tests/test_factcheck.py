@@ -361,3 +361,45 @@ def test_the_award_went_to_a_person(fact_index: FactIndex) -> None:
         ("Daniel Day-Lewis was nominated for Best Actor for In the Name of the Father", "supported"),
         ("The award went to Tom Hanks for Philadelphia", "supported"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "status"),
+    [
+        ("Released in 1974, The Godfather is a crime epic.", "year", "contradicted"),
+        ("The 1972 film The Godfather is a crime epic.", "year", "supported"),
+        ("In 1975, The Godfather was released to strong reviews.", "year", "contradicted"),
+        ("The Godfather hit theaters in 1972.", "year", "supported"),
+        ("The Godfather's director was Martin Scorsese.", "director", "contradicted"),
+        ("The director of The Godfather (1972) is Francis Ford Coppola.", "director", "supported"),
+        ("The Godfather (1972) was helmed by Martin Scorsese.", "director", "contradicted"),
+        ("Director Francis Ford Coppola made The Godfather (1972).", "director", "supported"),
+    ],
+)
+def test_other_wordings_of_year_and_director(fact_index: FactIndex, text: str, kind: str, status: str) -> None:
+    assert _one(_claims(fact_index, text), kind).status == status
+
+
+def test_other_wordings_of_who_played_whom(fact_index: FactIndex) -> None:
+    _needs_note(fact_index, "star_wars")
+    right = "Carrie Fisher starred in Star Wars: The Force Awakens as Leia Organa."
+    claim = _one(_claims(fact_index, right), "cast")
+    assert claim.status == "supported" and claim.text == right.rstrip(".")  # not "The Force Awakens" as the actor
+    wrong = "In Star Wars: The Force Awakens, Leia Organa is played by Natalie Portman."
+    claim = _one(_claims(fact_index, wrong), "cast")
+    assert claim.status == "contradicted" and claim.correction == "Carrie Fisher"
+    assert claim.text == "Leia Organa is played by Natalie Portman"  # the whole name, not "Natalie"
+
+
+def test_no_wording_of_the_paraphrase_set_falls_behind_the_generators_wording(fact_index: FactIndex) -> None:
+    """``evals/paraphrase.py``: each claim shape written many ways, right and wrong value (a dev-only set)."""
+    from evals.paraphrase import cases, measure
+
+    rows = measure(fact_index, cases(per_shape=12))
+    assert sum(r.false for r in rows) == 0, [(r.wording, r.false) for r in rows if r.false]
+    for shape in ("year", "director", "cast"):
+        mine = [r for r in rows if r.shape == shape]
+        base = mine[0]  # the wording the gold generator uses: the ceiling the facts themselves set
+        assert base.caught / base.n >= 0.5, (shape, base)
+        behind = [(r.wording, r.caught, base.caught) for r in mine if r.caught < base.caught - 1]
+        assert not behind, behind

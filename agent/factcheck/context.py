@@ -20,10 +20,20 @@ _SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bvs)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
+_CINEMAS = r"(?:theaters|theatres|cinemas)"
+_RELEASED = rf"(?:released|came out|premiered|opened|debuted|hit {_CINEMAS}|arrived in {_CINEMAS})"
 _YEAR_AFTER = re.compile(
-    r"^(?:\s*\((?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?(?:first |originally )?"
-    r"(?:released|came out|premiered|opened)(?: in(?: theaters in)?)? (?P<r>\d{4})\b)"
+    r"^(?:\s*\((?:(?:first |originally )?released (?:in )?)?(?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?"
+    rf"(?:first |originally )?{_RELEASED}(?: in(?: {_CINEMAS} in)?)? (?P<r>\d{{4}})\b)"
 )
+# A year stated before the title: "Released in 1994, Pulp Fiction ...", "the 1994 film Pulp Fiction", and "In 1994,
+# Pulp Fiction ..." when a release verb follows the title (see ``_RELEASED_AFTER``).
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:[Ff]irst |[Oo]riginally )?(?:[Rr]eleased|[Pp]remiered|[Oo]pened|[Dd]ebuted) in (?P<r>\d{4}),\s+"
+    r"|\b[Tt]he (?P<y>(?:19|20)\d\d) (?P<words>(?:[\w-]+ ){0,3}?)(?:film|movie),?\s+"
+    r"|(?:^|[.!?]\s+|\n\s*)In (?P<i>(?:19|20)\d\d),\s+)$"
+)
+_RELEASED_AFTER = re.compile(rf"^,? (?:was |were )?(?:first |originally )?{_RELEASED}\b")
 _IS_A_YEAR = re.compile(
     r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b"
 )

@@ -17,7 +17,10 @@ from agent.models import ClaimStatus, Evidence
 
 logger = logging.getLogger(__name__)
 
-_CREDIT = re.compile(r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote)(?: and (?:co-)?(?:directed|written))? by ")
+_CREDIT = re.compile(
+    r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed)(?: and (?:co-)?(?:directed|written))? by "
+    r"|\b(?:(?:made|helmed|shot) by|from) (?:the )?(?P<director>director) "  # "made by director X", "from director X"
+)
 _ORDINALS = {
     w: i
     for i, w in enumerate(
@@ -44,9 +47,14 @@ _MONTHS = {
     )
 }
 _ACTIVE_DIRECTED = re.compile(
-    r"(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also |later )?(?:co-)?directed "
+    r"(?P<lead>\b[Dd]irector )?(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also |later )?"
+    r"(?P<verb>(?:co-)?directed|(?:co-)?helmed|(?:was|is) (?:also )?the director (?:of|behind)|made|shot) "
     r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
-)
+)  # "Ridley Scott directed Gladiator", "X helmed Y", "X was the director of Y", "Director X made Y"
+# "The director of Jaws is Steven Spielberg", "Jaws's director was Steven Spielberg": the name comes after the title
+_DIRECTOR_OF_BEFORE = re.compile(r"\b[Tt]he (?:film's |movie's )?director of (?:the (?:film|movie) )?$")
+_DIRECTOR_OF_AFTER = re.compile(r"^(?:\s*\(\d{4}\))?,? (?:is|was) ")
+_POSSESSIVE_DIRECTOR = re.compile(r"^(?:\s*\(\d{4}\))?['’]s? director(?:,| (?:is|was))\s+")
 
 
 def _credit_spans(sentence: str) -> Iterable[tuple[str, int, int, list[str]]]:
@@ -55,7 +63,7 @@ def _credit_spans(sentence: str) -> Iterable[tuple[str, int, int, list[str]]]:
         if names:
             last = names[-1]
             stop = sentence.find(last.split()[-1], m.end()) + len(last.split()[-1])
-            role = "director" if "direct" in m.group("role") else "writer"
+            role = "writer" if m.group("role") and re.search("writ|wrote", m.group("role")) else "director"
             if "directed" in m.group() and ("written" in m.group() or "wrote" in m.group()):
                 yield "writer", m.start(), stop, names
                 role = "director"
@@ -161,23 +169,30 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
             s0, film = start, ctx.focus_film
         else:
             continue
-        facts = ctx.index.directors_of(film.title, film.year)
-        actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
-        verdict = _credit_verdict(names, actual)
-        if verdict == "contradicted" and (
-            any(n.split()[-1] in film.extract for n in names) or _other_version(ctx, film)
-        ):
-            verdict = None  # named in the lead (a missed co-director?) or another film of this title exists
+        verdict, evidence, actual = _director_verdict(ctx, names, film)
         if verdict:
-            ctx.claim((s0, start + ce), verdict, "director", [f.evidence for f in facts[:2]], " & ".join(actual))
+            ctx.claim((s0, start + ce), verdict, "director", evidence, " & ".join(actual))
+    for s0, e0, film in films:
+        after = ctx.text[e0:end]
+        m = _POSSESSIVE_DIRECTOR.match(after)
+        if m is None and _DIRECTOR_OF_BEFORE.search(ctx.text[max(start, s0 - 40) : s0]):
+            m = _DIRECTOR_OF_AFTER.match(after)
+        names = leading_names(after[m.end() :]) if m else []
+        if m is None or not names:
+            continue
+        verdict, evidence, actual = _director_verdict(ctx, names, film)
+        if verdict:
+            stop = e0 + m.end() + after[m.end() :].find(names[-1]) + len(names[-1])
+            ctx.claim((s0, stop), verdict, "director", evidence, " & ".join(actual))
 
 
-def _director_verdict(ctx: _Context, name: str, film: Film) -> tuple[str | None, list[Evidence], list[str]]:
+def _director_verdict(ctx: _Context, names: list[str], film: Film) -> tuple[str | None, list[Evidence], list[str]]:
+    """Whether ``names`` are the film's directors, with the evidence and the directors the sources give."""
     facts = ctx.index.directors_of(film.title, film.year)
     actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
-    verdict = _credit_verdict([name], actual)
-    if verdict == "contradicted" and (name.split()[-1] in film.extract or _other_version(ctx, film)):
-        verdict = None
+    verdict = _credit_verdict(names, actual)
+    if verdict == "contradicted" and (any(n.split()[-1] in film.extract for n in names) or _other_version(ctx, film)):
+        verdict = None  # named in the lead (a missed co-director?) or another film of this title exists
     return verdict, [f.evidence for f in facts[:2]], actual
 
 
@@ -188,11 +203,13 @@ def _check_active_director(ctx: _Context, start: int, end: int, films: list[tupl
         name, pos = m.group("name"), start + m.end()
         if len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
             continue
+        if m.group("verb") in ("made", "shot") and not m.group("lead"):
+            continue  # "X made Y" alone may be a producer or a studio; "Director X made Y" is a credit
         if m.group("group"):
             targets = ctx.previous_films if len(ctx.previous_films) >= 2 else []
         else:
             targets = [f for s, _, f in films if s == pos]
-        results = [(f, *_director_verdict(ctx, name, f)) for f in targets]
+        results = [(f, *_director_verdict(ctx, [name], f)) for f in targets]
         if not results or any(v is None for _, v, _, _ in results):
             continue
         wrong = [r for r in results if r[1] == "contradicted"]

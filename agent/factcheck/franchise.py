@@ -27,9 +27,24 @@ _ORDER = re.compile(
     r"\b(?P<what>was released|came out|premiered|is set|takes place|was set)\s+(?P<rel>before|after|earlier than|"
     r"later than)\s*$"
 )
+_NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
+_CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*"
+# "X played Y", "X was cast as Y", "X took on the role of Y", "Z stars X as Y" (the bare "as")
 _PLAYED = re.compile(
-    r"(?P<actor>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:played|plays|portrayed|portrays|voiced|voices|"
-    r"starred as|stars as|as) (?P<char>(?:[Tt]he )?(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*|him|her)\b"
+    rf"(?P<actor>{_NAME}) (?P<verb>played|plays|portrayed|portrays|voiced|voices|starred as|stars as|"
+    r"(?:was|is) cast as|appears as|appeared as|(?:took|takes) on the (?:role|part) of|"
+    rf"(?:played|plays) the (?:role|part) of|as) (?P<char>{_CHARACTER}|him|her)\b"
+)
+# "Y was played by X", "the role of Y went to X"
+_NAME_AFTER = r"(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+"  # greedy: a name that ends the statement
+_PLAYED_BY = re.compile(
+    rf"(?P<char>{_CHARACTER}) (?:is|was) (?P<verb>played|portrayed|voiced) by (?P<actor>{_NAME_AFTER})\b"
+    rf"|\bthe (?:role|part) of (?P<char2>{_CHARACTER}) went to (?P<actor2>{_NAME_AFTER})\b"
+)
+# "X starred in Heat as Y": the bare "as" follows a title, and the actor comes before it
+_STARRED_IN = re.compile(
+    rf"(?P<actor>{_NAME}) (?:co-)?(?:starred|stars|appeared|appears) in (?:the (?:\d{{4}} )?(?:film|movie) )?"
+    rf"(?P<title>[^.;,]{{1,90}}?) as (?P<char>{_CHARACTER})\b"
 )
 _YEAR_PAREN = re.compile(r" ?\((?P<year>(?:19|20)\d\d)\)")
 _TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’.!?&-]*:?|of|the|a|an|and|in|on|to|for|with|from|–|-|&|:)$")
@@ -63,19 +78,48 @@ def _check_order(ctx: _Context, start: int, end: int, films: list[tuple[int, int
         ctx.claim((s1, e2), status, "order", [_note_evidence(note, section, lines)], fix)
 
 
+def _cast_statements(
+    sentence: str, start: int, films: list[tuple[int, int, Film]]
+) -> list[tuple[str, str, int, int, bool, tuple[int, int, Film] | None]]:
+    """Every "actor played character" statement of a sentence, in text order: (actor, character or "him"/"her",
+    start, end (sentence offsets), voice part, the film the wording itself names or None)."""
+    out: list[tuple[str, str, int, int, bool, tuple[int, int, Film] | None]] = []
+    for m in _STARRED_IN.finditer(sentence):  # "X starred in Heat as Y"
+        film = next((f for f in films if f[0] == start + m.start("title")), None)
+        if film is not None and film[1] == start + m.end("title"):
+            out.append((m.group("actor"), m.group("char"), m.start(), m.end(), False, film))
+    taken = [(ms, me) for _, _, ms, me, _, _ in out]
+    for m in _PLAYED.finditer(sentence):
+        if any(ms <= m.start() < me for ms, me in taken):
+            continue
+        if m.group("verb") == "as" and (
+            any(f[0] < start + m.end("actor") and f[1] > start + m.start() for f in films)
+            or re.search(r"(?:\bin|:)\s*$", sentence[: m.start()])
+        ):
+            continue  # the bare "as" after a title ("... in Star Wars: The Force Awakens as Leia"): no actor here
+        out.append((m.group("actor"), m.group("char"), m.start(), m.end(), m.group("verb").startswith("voice"), None))
+    for m in _PLAYED_BY.finditer(sentence):
+        actor, char = m.group("actor") or m.group("actor2"), m.group("char") or m.group("char2")
+        out.append((actor, char, m.start(), m.end(), m.group("verb") == "voiced", None))
+    return sorted(out, key=lambda t: t[2])
+
+
 def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
     if not ctx.index.notes:
         return
     from agent.kb import notes as notes_module
 
-    sentence = ctx.text[start:end]
     character = None  # the last character named: "A played the Joker in X, and B played him in Y"
-    for m in _PLAYED.finditer(sentence):
-        named = m.group("char") if m.group("char") not in ("him", "her") else character
+    for actor, char, ms, me, voice, own_film in _cast_statements(ctx.text[start:end], start, films):
+        named = char if char not in ("him", "her") else character
         character = named
         if named is None:
             continue
-        named_here = [f for f in films if f[0] >= start + m.end()] or [f for f in films if f[1] <= start + m.start()]
+        named_here = (
+            [own_film]
+            if own_film
+            else [f for f in films if f[0] >= start + me] or [f for f in films if f[1] <= start + ms]
+        )
         film = named_here[0][2] if named_here else ctx.focus_film
         if film is None:
             continue
@@ -85,17 +129,18 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         actors = notes_module.actors_for(note, named, film.title)  # type: ignore[arg-type]
         if not actors:
             continue
-        status = "supported" if any(same_person(m.group("actor"), a) for a in actors) else "contradicted"
-        voice = "voice" in m.group()
-        if status == "contradicted" and (voice or any(same_person(m.group("actor"), c) for c in film.cast)):
+        status = "supported" if any(same_person(actor, a) for a in actors) else "contradicted"
+        if status == "contradicted" and (voice or any(same_person(actor, c) for c in film.cast)):
             continue  # a voice part, or an actor the film's cast lists: a shared role the note may not spell out
-        if status == "contradicted" and not _near(ctx, start, m, named_here[0] if named_here else None):
+        if status == "contradicted" and not (
+            own_film or _near(ctx, start + ms, start + me, named_here[0] if named_here else None)
+        ):
             continue  # the film is an earlier sentence's or far off in this one: too loose a link to contradict
         lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
         wanted = normalize_title(named)
         lines = [ln for ln in lines if wanted in normalize_name(ln)]
         ctx.claim(
-            (start + m.start(), start + m.end()),
+            (start + ms, start + me),
             status,
             "cast",
             [_note_evidence(note, "who-played-whom", lines)],
@@ -103,16 +148,16 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         )
 
 
-def _near(ctx: _Context, start: int, m: re.Match[str], film: tuple[int, int, Film] | None) -> bool:
+def _near(ctx: _Context, ms: int, me: int, film: tuple[int, int, Film] | None) -> bool:
     """A film named right after "X played Y in" or shortly before "X played Y", in the same sentence.
 
     "as Bruce Wayne / Batman" names a character, not the film "Batman": a film after must follow "in" or "for".
     """
     if film is None:
         return False
-    if film[0] >= start + m.end():
-        return bool(_IN_FILM.fullmatch(ctx.text[start + m.end() : film[0]]))
-    return (start + m.start()) - film[1] <= _NEAR_BEFORE
+    if film[0] >= me:
+        return bool(_IN_FILM.fullmatch(ctx.text[me : film[0]]))
+    return ms - film[1] <= _NEAR_BEFORE
 
 
 _IN_FILM = re.compile(

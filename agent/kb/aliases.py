@@ -200,6 +200,13 @@ def same_person(claimed: str, actual: str) -> bool:
 # ------------------------------------------------------------------------------------------------------------
 # Finding titles in running text
 
+_POSSESSIVE = re.compile(r"\w['’ʼ]s$")
+# What a film has, after a possessive title ("Gravity's director"); "Chaplin's wife" names a person, not the film.
+_FILM_PART = re.compile(
+    r"\s+(?:(?:original|first|main|lead|leading|theatrical|opening|final|official) )?(?:director|directors|cast|plot|"
+    r"ending|sequel|prequel|screenplay|script|score|soundtrack|budget|release|premiere|box[- ]office|running time|"
+    r"runtime|story|storyline|protagonist|villain|characters|setting|cinematography|production|reception)\b"
+)
 _TEXT_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*|&")
 _QUOTES = "\"“”'‘’*_«»"
 _ACRONYM = re.compile(r"[A-Z]{3,}")
@@ -247,10 +254,13 @@ def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
     while i < len(spans):
         found = None
         for j in range(min(len(spans), i + MAX_TITLE_TOKENS), i, -1):
-            key = key_of_tokens(toks[i:j])
+            key, cut = key_of_tokens(toks[i:j]), 0
+            last = text[spans[j - 1][0] : spans[j - 1][1]]
+            if not (key and is_key(key)) and _POSSESSIVE.search(last) and _FILM_PART.match(text, spans[j - 1][1]):
+                key, cut = key_of_tokens([*toks[i : j - 1], norm_token(last[:-2])]), 2  # "Gravity's director"
             if key and is_key(key):
                 prev_end = out[-1].end if out else -1
-                mention = _accept(text, spans[i][0], spans[j - 1][1], key, is_key, prev_end)
+                mention = _accept(text, spans[i][0], spans[j - 1][1] - cut, key, is_key, prev_end)
                 if mention is not None:
                     found = (j, mention)
                     break
@@ -286,15 +296,23 @@ def _accept(
     return TextMention(start=start, end=end, key=key, quoted=quoted, year=year)
 
 
+_ROLE_IN = re.compile(
+    r"\b(?:co-)?(?:starred|stars|starring|appeared|appears|cast) in (?:the (?:\d{4} )?(?:film|movie) )?$"
+)
+_OPENERS = frozenset({"in", "on", "for", "from", "with", "after", "before", "during", "unlike", "like", "since"})
+
+
 def _inside_longer_name(
     text: str, start: int, end: int, has_year: bool, is_key: Callable[[str], bool], prev_end: int
 ) -> bool:
     """Part of a longer capitalised name: "Elijah Wood", "Human Development Report (2020)", "My Life" of "My Life
     as a Dog", "Whispers" of "Cries and Whispers". A list of known titles ("Ratatouille and WALL-E") is not."""
-    before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+    window = text[max(0, start - 40) : start]
+    before = re.search(r"(\S+)[ \t]+$", window)
     prev = before.group(1) if before else ""
-    if prev and prev[0].isupper() and prev[-1].isalnum() and not re.search(r"['’]s$", prev):
-        return True
+    opener = prev.lower() in _OPENERS and re.search(r"(?:^|[.!?:]\s+|\n\s*)\S+[ \t]+$", window)
+    if prev and prev[0].isupper() and prev[-1].isalnum() and not re.search(r"['’]s$", prev) and not opener:
+        return True  # "In Iron Man 2, ..." opens a sentence with a capitalised preposition, not a longer name
     if has_year:
         return False
     after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
@@ -305,6 +323,8 @@ def _inside_longer_name(
         r"(?P<rest>(?:(?:a|an|the)[ \t]+)?[A-Z][^,.;:()\n]{0,60})",
         text[end : end + 80],
     )
+    if joined and joined.group("w") == "as" and _ROLE_IN.search(window):
+        joined = None  # "Carrie Fisher starred in Star Wars: The Force Awakens as Leia": "as" names the role
     if joined and (joined.group("w") not in ("and", "or") or not _starts_with_title(joined.group("rest"), is_key)):
         return True
     left = re.search(r"[A-Z][\w'’]*([ \t]+(?:and|of|the|or)[ \t]+)$", text[max(0, start - 40) : start])
