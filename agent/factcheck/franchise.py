@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from agent.factcheck.context import _NUMBER_WORDS, _Context, _note_evidence, _note_for, _series_in
 from agent.kb.aliases import (
@@ -78,17 +79,25 @@ def _check_order(ctx: _Context, start: int, end: int, films: list[tuple[int, int
         ctx.claim((s1, e2), status, "order", [_note_evidence(note, section, lines)], fix)
 
 
-def _cast_statements(
-    sentence: str, start: int, films: list[tuple[int, int, Film]]
-) -> list[tuple[str, str, int, int, bool, tuple[int, int, Film] | None]]:
-    """Every "actor played character" statement of a sentence, in text order: (actor, character or "him"/"her",
-    start, end (sentence offsets), voice part, the film the wording itself names or None)."""
-    out: list[tuple[str, str, int, int, bool, tuple[int, int, Film] | None]] = []
+class _CastStatement(NamedTuple):
+    """One "actor played character" statement; ``start``/``end`` are sentence offsets."""
+
+    actor: str
+    character: str  # or "him" / "her": the character of the sentence's previous statement
+    start: int
+    end: int
+    voice: bool
+    film: tuple[int, int, Film] | None  # the film the wording itself names ("X starred in Heat as Y")
+
+
+def _cast_statements(sentence: str, start: int, films: list[tuple[int, int, Film]]) -> list[_CastStatement]:
+    """Every "actor played character" statement of a sentence, in text order."""
+    out: list[_CastStatement] = []
     for m in _STARRED_IN.finditer(sentence):  # "X starred in Heat as Y"
         film = next((f for f in films if f[0] == start + m.start("title")), None)
         if film is not None and film[1] == start + m.end("title"):
-            out.append((m.group("actor"), m.group("char"), m.start(), m.end(), False, film))
-    taken = [(ms, me) for _, _, ms, me, _, _ in out]
+            out.append(_CastStatement(m.group("actor"), m.group("char"), m.start(), m.end(), False, film))
+    taken = [(st.start, st.end) for st in out]
     for m in _PLAYED.finditer(sentence):
         if any(ms <= m.start() < me for ms, me in taken):
             continue
@@ -97,11 +106,12 @@ def _cast_statements(
             or re.search(r"(?:\bin|:)\s*$", sentence[: m.start()])
         ):
             continue  # the bare "as" after a title ("... in Star Wars: The Force Awakens as Leia"): no actor here
-        out.append((m.group("actor"), m.group("char"), m.start(), m.end(), m.group("verb").startswith("voice"), None))
+        voice = m.group("verb").startswith("voice")
+        out.append(_CastStatement(m.group("actor"), m.group("char"), m.start(), m.end(), voice, None))
     for m in _PLAYED_BY.finditer(sentence):
         actor, char = m.group("actor") or m.group("actor2"), m.group("char") or m.group("char2")
-        out.append((actor, char, m.start(), m.end(), m.group("verb") == "voiced", None))
-    return sorted(out, key=lambda t: t[2])
+        out.append(_CastStatement(actor, char, m.start(), m.end(), m.group("verb") == "voiced", None))
+    return sorted(out, key=lambda st: st.start)
 
 
 def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
