@@ -20,6 +20,8 @@ _SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bvs)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
+# A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
+_NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
 _CINEMAS = r"(?:theaters|theatres|cinemas)"
 _RELEASED = rf"(?:released|came out|premiered|opened|debuted|hit {_CINEMAS}|arrived in {_CINEMAS})"
 _YEAR_AFTER = re.compile(

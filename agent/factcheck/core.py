@@ -129,36 +129,36 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
 _OTHER_KINDS = re.compile(r"[^.]{0,40}\b(?:television|TV|short|documentary|stage|play|musical|series|miniseries)\b")
 
 
-def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int] | None:
+def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] | None:
     """The release year stated around a title at ``text[s:e]`` that carries no "(YYYY)": (year, span start, span
-    end), or None. After the title ("was released in 1994", "(released 1994)", "is a 1994 film") or before it
-    ("Released in 1994, X", "the 1994 film X", "In 1994, X was released"); None for another kind of work ("is a
-    1984 television film")."""
+    end, whether it is stated before the title), or None. After the title ("was released in 1994", "(released
+    1994)", "is a 1994 film") or before it ("Released in 1994, X", "the 1994 film X", "In 1994, X was released");
+    None for another kind of work ("is a 1984 television film")."""
     after = text[e : e + 80]
     m = _YEAR_AFTER.match(after)
     value = (m.group("p") or m.group("r")) if m else None
     if value is None and (m := _IS_A_YEAR.match(after)):
         value = m.group("y")
     if m is not None and value:
-        return None if _OTHER_KINDS.match(after) else (int(value), s, e + m.end())
+        return None if _OTHER_KINDS.match(after) else (int(value), s, e + m.end(), False)
     lo = max(0, s - 60)
     b = _YEAR_BEFORE.search(text[lo:s])
     if b is None or (b.group("i") and not _RELEASED_AFTER.match(after)):
         return None
     if b.group("words") and (_OTHER_KINDS.match(b.group("words")) or re.search(r"\b[A-Z]", b.group("words"))):
         return None  # "the 1984 television film X", "the 1932 German film X" (the original of a remake?)
-    return int(b.group("r") or b.group("y") or b.group("i")), lo + b.start(), e
+    return int(b.group("r") or b.group("y") or b.group("i")), lo + b.start(), e, True
 
 
 def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
     s, e, key, year = mention.start, mention.end, mention.key, mention.year
     after = ctx.text[e : e + 80]
-    stated, vend = year, e + (after.find(")") + 1 if year else 0)
+    stated, vend, before_title = year, e + (after.find(")") + 1 if year else 0), False
     if stated is None:
         found = _year_stated_near(ctx.text, s, e)
         if found is None:
             return
-        stated, s, vend = found
+        stated, s, vend, before_title = found
     tv_words = re.search(r"\b(?:series|seasons?|episodes?|sitcom|aired|TV show)\b", ctx.prompt + " " + ctx.text)
     if ctx.index.series_slug(key) or (tv_words and any(r.type == "TV Show" for r in ctx.index.streaming_titles(key))):
         return  # the title is also a TV show and the text is about TV
@@ -177,7 +177,7 @@ def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
         others = [m.film for m in ctx.index.find_films(key, kinds=("title",)) if m.film.id != film.id]
         if any(abs(o.year - stated) <= 2 * MAX_YEAR_GAP for o in others):
             return  # another film of this title is about as close to the stated year: no guess
-        if vend == e and year is None and gap < 2:
+        if before_title and gap < 2:
             return  # "the 2005 film X" for a 2006 film: a premiere or home-country year, worded before the title
         if gap <= MAX_YEAR_GAP:
             ctx.claim((s, vend), "contradicted", "year", [film.evidence()], correction=f"{film.title} ({film.year})")

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from agent.factcheck.context import _PRONOUNS, _close, _Context, _other_version
+from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_version
 from agent.kb.aliases import (
     leading_names,
     normalize_name,
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 _CREDIT = re.compile(
     r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed)(?: and (?:co-)?(?:directed|written))? by "
-    r"|\b(?:(?:made|helmed|shot) by|from) (?:the )?(?P<director>director) "  # "made by director X", "from director X"
+    r"|\b(?:(?:made|helmed|shot) by|from) (?:the )?director "  # "made by director X", "from director X"
 )
 _ORDINALS = {
     w: i
@@ -47,7 +47,7 @@ _MONTHS = {
     )
 }
 _ACTIVE_DIRECTED = re.compile(
-    r"(?P<lead>\b[Dd]irector )?(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also |later )?"
+    rf"(?P<lead>\b[Dd]irector )?(?P<name>{_NAME}) (?:also |later )?"
     r"(?P<verb>(?:co-)?directed|(?:co-)?helmed|(?:was|is) (?:also )?the director (?:of|behind)|made|shot) "
     r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
 )  # "Ridley Scott directed Gladiator", "X helmed Y", "X was the director of Y", "Director X made Y"
@@ -225,9 +225,7 @@ def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
     return next((e - s for s, e, _ in films if s == pos), 0)
 
 
-_ACTIVE_EPISODE = re.compile(
-    r"(?P<name>(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+) (?:also )?(?P<verb>wrote|co-wrote|directed|co-directed) [\"“]?"
-)
+_ACTIVE_EPISODE = re.compile(rf"(?P<name>{_NAME}) (?:also )?(?P<verb>wrote|co-wrote|directed|co-directed) [\"“]?")
 
 
 def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from agent.factcheck.context import _NUMBER_WORDS, _Context, _note_evidence, _note_for, _series_in
+from agent.factcheck.context import _NAME, _NUMBER_WORDS, _Context, _note_evidence, _note_for, _series_in
 from agent.kb.aliases import (
     TextMention,
     is_weak_key,
@@ -28,7 +28,6 @@ _ORDER = re.compile(
     r"\b(?P<what>was released|came out|premiered|is set|takes place|was set)\s+(?P<rel>before|after|earlier than|"
     r"later than)\s*$"
 )
-_NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
 _CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*"
 # "X played Y", "X was cast as Y", "X took on the role of Y", "Z stars X as Y" (the bare "as")
 _PLAYED = re.compile(

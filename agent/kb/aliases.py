@@ -255,9 +255,10 @@ def find_titles(text: str, is_key: Callable[[str], bool]) -> list[TextMention]:
         found = None
         for j in range(min(len(spans), i + MAX_TITLE_TOKENS), i, -1):
             key, cut = key_of_tokens(toks[i:j]), 0
-            last = text[spans[j - 1][0] : spans[j - 1][1]]
-            if not (key and is_key(key)) and _POSSESSIVE.search(last) and _FILM_PART.match(text, spans[j - 1][1]):
-                key, cut = key_of_tokens([*toks[i : j - 1], norm_token(last[:-2])]), 2  # "Gravity's director"
+            if not (key and is_key(key)):
+                last = text[spans[j - 1][0] : spans[j - 1][1]]
+                if _POSSESSIVE.search(last) and _FILM_PART.match(text, spans[j - 1][1]):
+                    key, cut = key_of_tokens([*toks[i : j - 1], norm_token(last[:-2])]), 2  # "Gravity's director"
             if key and is_key(key):
                 prev_end = out[-1].end if out else -1
                 mention = _accept(text, spans[i][0], spans[j - 1][1] - cut, key, is_key, prev_end)
@@ -327,7 +328,7 @@ def _inside_longer_name(
         joined = None  # "Carrie Fisher starred in Star Wars: The Force Awakens as Leia": "as" names the role
     if joined and (joined.group("w") not in ("and", "or") or not _starts_with_title(joined.group("rest"), is_key)):
         return True
-    left = re.search(r"[A-Z][\w'’]*([ \t]+(?:and|of|the|or)[ \t]+)$", text[max(0, start - 40) : start])
+    left = re.search(r"[A-Z][\w'’]*([ \t]+(?:and|of|the|or)[ \t]+)$", window)
     return bool(left) and prev_end != start - len(left.group(1)) if left else False
 
 
