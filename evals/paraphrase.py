@@ -22,13 +22,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from agent.factcheck.core import check_claims
 from agent.kb.facts import FactIndex, default_index
-from evals.gold_facts import CastFact, FilmFact, load_pools
+from evals.gold_facts import AwardFact, CastFact, EpisodeFact, FilmFact, load_pools
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SEED = 20261127
@@ -84,11 +87,73 @@ CAST = (
     "In {t}, the role of {c} went to {a}.",
     "{a} starred in {t} as {c}.",
 )
+# {p} person, {l} acting category ("Best Actress" ...), {t} title, {y} film year. The right text names a nominee
+# who won; the wrong one a nominee who did not (the award_not_won error).
+AWARD = (
+    "{p} won {l} for {t} ({y}).",
+    "{p} won the Oscar for {l} for {t}.",
+    "{p} won the Academy Award for {l} for {t}.",
+    "{p} took home {l} for {t}.",
+    "{p} received the {l} Oscar for {t}.",
+    "For {t}, {p} won {l}.",
+    "{p} earned the Oscar for {l} for {t}.",
+    "{p} won an Oscar ({l}) for {t}.",
+    "The {l} Oscar for {t} went to {p}.",
+    "{p} was awarded {l} for {t}.",
+    "{p} picked up the Oscar for {l} for {t}.",
+    "{p}'s performance in {t} won {l}.",
+    "{p} won {l} at the Oscars for {t}.",
+    "{p} is an Oscar winner: {l} for {t}.",
+)
+# {e} episode title, {s} series, {d} director, {w} writer(s). The wrong director directed another episode of the
+# series; the wrong writer is the episode's own director (the swapped-credits slip).
+EPISODE_DIRECTOR = (
+    '"{e}" is an episode of {s}. It was directed by {d}.',
+    'The {s} episode "{e}" was directed by {d}.',
+    '{d} directed the {s} episode "{e}".',
+    '"{e}" ({s}) was directed by {d}.',
+    '{d} directed "{e}", an episode of {s}.',
+    '"{e}", the {s} episode, was directed by {d}.',
+    'In {s}, "{e}" was directed by {d}.',
+    '{d} helmed the {s} episode "{e}".',
+    'The director of the {s} episode "{e}" is {d}.',
+    '{s}\'s "{e}" was directed by {d}.',
+    '"{e}" from {s} was directed by {d}.',
+    '{d} was behind the camera for "{e}" ({s}).',
+    'The {s} episode "{e}" is directed by {d}.',
+    '{s} episode "{e}" (directed by {d}) is a fan favourite.',
+)
+EPISODE_WRITER = (
+    '"{e}" is an episode of {s}. It was written by {w}.',
+    'The {s} episode "{e}" was written by {w}.',
+    '{w} wrote the {s} episode "{e}".',
+    '"{e}" ({s}) was written by {w}.',
+    '{w} wrote "{e}", an episode of {s}.',
+    '"{e}" from {s} was penned by {w}.',
+    'The writer of the {s} episode "{e}" is {w}.',
+    '{w} penned "{e}" ({s}).',
+    '{s}\'s "{e}" was written by {w}.',
+    '"{e}" ({s}) has a script by {w}.',
+    '"{e}" ({s}) was scripted by {w}.',
+    '{w} is credited as the writer of "{e}" ({s}).',
+    'In {s}, "{e}" was written by {w}.',
+    '{s} episode "{e}" (written by {w}) is a fan favourite.',
+)
+WORDINGS = {
+    "year": YEAR,
+    "director": DIRECTOR,
+    "cast": CAST,
+    "award": AWARD,
+    "episode_director": EPISODE_DIRECTOR,
+    "episode_writer": EPISODE_WRITER,
+}
+# the claim kind the exact checks report for each shape
+KIND = {"episode_director": "director", "episode_writer": "writer"}
 
 
 @dataclass(frozen=True)
 class Case:
-    shape: str  # year | director | cast (the claim kind the checks should report)
+    shape: str  # a key of WORDINGS; KIND maps it to the claim kind the checks should report
     wording: str
     fact: str  # a short label of the fact, for the misses listing
     right: str
@@ -106,23 +171,39 @@ class Row:
     missed: list[str] | None = None
 
 
-def cases(seed: int = SEED, per_shape: int = PER_SHAPE) -> list[Case]:
-    """Every (shape, wording, fact) text pair; deterministic for a seed."""
+def cases(
+    seed: int = SEED, per_shape: int = PER_SHAPE, wordings: dict[str, tuple[str, ...]] | None = None
+) -> list[Case]:
+    """Every (shape, wording, fact) text pair; deterministic for a seed. ``wordings``: shape -> templates
+    (default :data:`WORDINGS`); the facts sampled do not depend on it, so two wording sets meet the same facts."""
+    wordings = WORDINGS if wordings is None else wordings
     pools = load_pools()
     rng = random.Random(seed)
     films = rng.sample(pools.films, min(per_shape, len(pools.films)))
     casts = rng.sample(pools.casts, min(per_shape, len(pools.casts)))
     out: list[Case] = []
 
-    def add(shape: str, wordings: tuple[str, ...], label: str, fill: Callable[[str, bool], str]) -> None:
-        out.extend(Case(shape, w, label, fill(w, True), fill(w, False)) for w in wordings)
+    def add(shape: str, label: str, fill: Callable[[str, bool], str]) -> None:
+        out.extend(Case(shape, w, label, fill(w, True), fill(w, False)) for w in wordings.get(shape, ()))
 
     for f in films:
         wrong_year, wrong_director = pools.wrong_year(f, rng), pools.wrong_director(f, rng)
-        add("year", YEAR, f"{f.film.title} ({f.film.year})", _year_fill(f, wrong_year))
-        add("director", DIRECTOR, f"{f.film.title}: {f.director}", _director_fill(f, wrong_director))
+        add("year", f"{f.film.title} ({f.film.year})", _year_fill(f, wrong_year))
+        add("director", f"{f.film.title}: {f.director}", _director_fill(f, wrong_director))
     for c in casts:
-        add("cast", CAST, f"{c.character} in {c.entry}: {c.actor}", _cast_fill(c))
+        add("cast", f"{c.character} in {c.entry}: {c.actor}", _cast_fill(c))
+    # drawn after the three original shapes, so adding these left the original facts unchanged
+    won = rng.sample(pools.awards_won, min(per_shape, len(pools.awards_won)))
+    lost = rng.sample(pools.awards_lost, min(per_shape, len(pools.awards_lost)))
+    for right, wrong in zip(won, lost, strict=False):
+        label = f"{wrong.nomination.name}, {wrong.label}, {wrong.film.title}: nominated only"
+        add("award", label, _award_fill(right, wrong))
+    for e in rng.sample(pools.episodes, min(per_shape, len(pools.episodes))):
+        ep = e.episode
+        wrong_director = pools.wrong_episode_director(e, rng)
+        label = f"{ep.series} {ep.title}: {ep.directors[0]} / {' and '.join(ep.writers)}"
+        add("episode_director", label, _episode_fill(e, "d", ep.directors[0], wrong_director))
+        add("episode_writer", label, _episode_fill(e, "w", " and ".join(ep.writers), ep.directors[0]))
     return out
 
 
@@ -138,14 +219,52 @@ def _cast_fill(c: CastFact) -> Callable[[str, bool], str]:
     return lambda w, ok: w.format(t=c.entry, c=c.character, a=c.actor if ok else c.wrong_actor)
 
 
+def _award_fill(won: AwardFact, lost: AwardFact) -> Callable[[str, bool], str]:
+    def fill(w: str, ok: bool) -> str:
+        a = won if ok else lost
+        return w.format(p=a.nomination.name, l=a.label, t=a.film.title, y=a.film.year)
+
+    return fill
+
+
+def _episode_fill(e: EpisodeFact, slot: str, right: str, wrong: str) -> Callable[[str, bool], str]:
+    series = e.episode.series
+
+    def fill(w: str, ok: bool) -> str:
+        text = w.format(e=e.episode.title, s=series, **{slot: right if ok else wrong})
+        if series.startswith("The "):  # "the The Simpsons episode" -> "The Simpsons episode"
+            text = re.sub(r"\b[Tt]he " + re.escape(series), series, text)
+        if series.endswith("s"):
+            text = text.replace(f"{series}'s", f"{series}'")
+        return text
+
+    return fill
+
+
+def load_wordings(path: Path, part: str = "all") -> dict[str, tuple[str, ...]]:
+    """Templates from a YAML file (``shapes: {shape: [template, ...]}``), e.g. the blind set.
+
+    ``part``: ``all``, or one half of each shape's list: ``dev`` (the 1st, 3rd, 5th ... template; may be read and
+    tuned on) or ``test`` (the 2nd, 4th ... ; only ever measured)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shapes = data.get("shapes") if isinstance(data, dict) else None
+    if not isinstance(shapes, dict) or not set(shapes) <= set(WORDINGS):
+        raise SystemExit(f"{path}: expected 'shapes:' with some of {', '.join(WORDINGS)}")
+    keep = {"all": (0, 1), "dev": (0,), "test": (1,)}[part]
+    return {
+        shape: tuple(str(t) for i, t in enumerate(templates) if i % 2 in keep) for shape, templates in shapes.items()
+    }
+
+
 def measure(index: FactIndex, all_cases: list[Case]) -> list[Row]:
     """Run the exact checks on both texts of every case; one row per (shape, wording), in template order."""
     rows: dict[tuple[str, str], Row] = {}
     for case in all_cases:
         row = rows.setdefault((case.shape, case.wording), Row(case.shape, case.wording, missed=[]))
         row.n += 1
-        wrong = {c.status for c in check_claims(case.wrong, index) if c.kind == case.shape}
-        right = {c.status for c in check_claims(case.right, index) if c.kind == case.shape}
+        kind = KIND.get(case.shape, case.shape)
+        wrong = {c.status for c in check_claims(case.wrong, index) if c.kind == kind}
+        right = {c.status for c in check_claims(case.right, index) if c.kind == kind}
         row.caught += "contradicted" in wrong
         row.read += "supported" in right and "contradicted" not in right
         row.false += "contradicted" in right
@@ -175,8 +294,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where the .md goes (default evals/results)")
     parser.add_argument("--misses", action="store_true", help="also list the facts each wording missed")
+    parser.add_argument(
+        "--wordings", type=Path, help="templates from this YAML instead of the built-in ones (e.g. the blind set)"
+    )
+    parser.add_argument(
+        "--part",
+        choices=("all", "dev", "test"),
+        default="all",
+        help="with --wordings: only this half of the file (default all; never tune on 'test')",
+    )
     args = parser.parse_args(argv)
-    rows = measure(default_index(), cases(args.seed, args.per_shape))
+    if args.part != "all" and not args.wordings:
+        parser.error("--part needs --wordings")
+    if args.misses and args.part != "dev" and args.wordings:
+        parser.error("--misses with --wordings lists only the dev half (--part dev): the test half stays unread")
+    wordings = load_wordings(args.wordings, args.part) if args.wordings else None
+    rows = measure(default_index(), cases(args.seed, args.per_shape, wordings))
     text = table(rows)
     print(text)
     if args.misses:
@@ -184,10 +317,15 @@ def main(argv: list[str] | None = None) -> int:
             if r.missed:
                 print(f"\n{r.shape} `{r.wording}` missed: " + "; ".join(r.missed))
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"{dt.date.today().isoformat()}-paraphrase-exact.md"
+    suffix = f"-{args.wordings.stem.replace('_', '-')}" if args.wordings else ""
+    suffix += f"-{args.part}" if args.part != "all" else ""
+    path = args.out / f"{dt.date.today().isoformat()}-paraphrase-exact{suffix}.md"
+    source = f"templates from `{args.wordings}`" if args.wordings else "the built-in templates"
     path.write_text(
-        f"# Exact checks: paraphrase stress set (seed {args.seed}, {args.per_shape} facts per shape)\n\n"
-        f"Produced by `python -m evals.paraphrase`; see the module docstring for what the columns mean.\n\n{text}\n",
+        f"# Exact checks: paraphrase stress set (seed {args.seed}, {args.per_shape} facts per shape, {source})\n\n"
+        f"Produced by `python -m evals.paraphrase{' --wordings ' + str(args.wordings) if args.wordings else ''}"
+        f"{' --part ' + args.part if args.part != 'all' else ''}`; "
+        f"see the module docstring for what the columns mean.\n\n{text}\n",
         encoding="utf-8",
     )
     print(f"\nwritten: {path}")

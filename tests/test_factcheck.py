@@ -374,9 +374,18 @@ def test_the_award_went_to_a_person(fact_index: FactIndex) -> None:
         ("The director of The Godfather (1972) is Francis Ford Coppola.", "director", "supported"),
         ("The Godfather (1972) was helmed by Martin Scorsese.", "director", "contradicted"),
         ("Director Francis Ford Coppola made The Godfather (1972).", "director", "supported"),
+        ('The Friends episode "The One with Mrs. Bing" was directed by James Burrows.', "director", "supported"),
+        ('The Friends episode "The One with Frank Jr." was directed by Ben Weiss.', "director", "contradicted"),
+        ('Alan Taylor directed the Game of Thrones episode "The Rains of Castamere".', "director", "contradicted"),
+        ('The writer of the Friends episode "The One with Mrs. Bing" is Alexa Junge.', "writer", "supported"),
+        ('"The Rains of Castamere" (Game of Thrones) was penned by David Nutter.', "writer", "contradicted"),
+        ("Julia Roberts took home Best Actress for Erin Brockovich.", "award", "supported"),
+        ("The Best Actress Oscar for Erin Brockovich went to Julia Roberts.", "award", "supported"),
+        ("Sean Penn won an Oscar (Best Actor) for Dead Man Walking.", "award", "contradicted"),
+        ("Sean Penn won Best Actor at the Oscars for Milk.", "award", "supported"),
     ],
 )
-def test_other_wordings_of_year_and_director(fact_index: FactIndex, text: str, kind: str, status: str) -> None:
+def test_other_wordings_of_years_credits_and_awards(fact_index: FactIndex, text: str, kind: str, status: str) -> None:
     assert _one(_claims(fact_index, text), kind).status == status
 
 
@@ -391,15 +400,30 @@ def test_other_wordings_of_who_played_whom(fact_index: FactIndex) -> None:
     assert claim.text == "Leia Organa is played by Natalie Portman"  # the whole name, not "Natalie"
 
 
+def test_an_actor_the_note_gives_another_part_in_the_film_is_contradicted(fact_index: FactIndex) -> None:
+    _needs_note(fact_index, "mcu")
+    _needs_note(fact_index, "star_wars")
+    wrong = _one(_claims(fact_index, "Don Cheadle played Phil Coulson in Iron Man 2."), "cast")
+    assert wrong.status == "contradicted" and wrong.correction == "Clark Gregg"  # in the cast list, as Rhodes
+    # a part the note writes "Anakin Skywalker / Darth Vader" or "Darth Vader (voice)" is still Darth Vader
+    for actor in ("Hayden Christensen", "James Earl Jones"):
+        text = f"{actor} played Darth Vader in Star Wars: Episode III – Revenge of the Sith."
+        assert _one(_claims(fact_index, text), "cast").status == "supported"
+
+
+# The paraphrase set's wordings the checks do not read yet (known gaps, listed so a new one cannot slip in)
+_PARAPHRASE_GAPS = {"{p} is an Oscar winner: {l} for {t}."}
+
+
 def test_no_wording_of_the_paraphrase_set_falls_behind_the_generators_wording(fact_index: FactIndex) -> None:
     """``evals/paraphrase.py``: each claim shape written many ways, right and wrong value (a dev-only set)."""
-    from evals.paraphrase import cases, measure
+    from evals.paraphrase import WORDINGS, cases, measure
 
     rows = measure(fact_index, cases(per_shape=12))
     assert sum(r.false for r in rows) == 0, [(r.wording, r.false) for r in rows if r.false]
-    for shape in ("year", "director", "cast"):
+    for shape in WORDINGS:
         mine = [r for r in rows if r.shape == shape]
         base = mine[0]  # the wording the gold generator uses: the ceiling the facts themselves set
         assert base.caught / base.n >= 0.5, (shape, base)
         behind = [(r.wording, r.caught, base.caught) for r in mine if r.caught < base.caught - 1]
-        assert not behind, behind
+        assert {w for w, _, _ in behind} == _PARAPHRASE_GAPS & {r.wording for r in mine}, behind

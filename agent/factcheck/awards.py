@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agent.factcheck.context import _NUMBER_WORDS, _PRONOUNS, _Context, _sentence_film
+from agent.factcheck.context import _NAME, _NUMBER_WORDS, _PRONOUNS, _Context, _sentence_film
 from agent.kb.aliases import leading_names, normalize_name, normalize_title, same_person
 from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
 from agent.kb.sources import Film, Oscar
@@ -16,10 +16,13 @@ from agent.models import Evidence
 logger = logging.getLogger(__name__)
 
 _AWARD = re.compile(
-    r"\b(?P<verb>won|wins|took|received|earned|picked up|(?:was |were |been )?nominated for|did not win|didn't win|"
-    r"never won|(?:was|were) not nominated for)\s+(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+for\s+)?"
+    r"\b(?P<verb>won|wins|took(?: home)?|received|earned|picked up|collected|claimed|(?:was|were) awarded|"
+    r"(?:was |were |been )?nominated for|did not win|didn't win|never won|(?:was|were) not nominated for)\s+"
+    r"(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+(?:for\s+|\((?=Best ))|the (?=Best ))?"
     r"(?P<cat>Best (?:Makeup and Hairstyling|(?:Supporting )?[A-Z][a-z]+(?: (?:[A-Z][a-z]+|Feature|Film))*))"
 )
+# between the category and "for <film>": "won an Oscar (Best Actor) for", "won Best Actor at the Oscars for"
+_AWARD_TAIL = re.compile(r"\)?(?:\s+at the (?:\d+(?:st|nd|rd|th) )?(?:Oscars|Academy Awards)(?: ceremony)?)?")
 _SUBJECT_END = re.compile(
     r"(?P<subj>\b[\w'’.,& -]+?)\s*(?:,\s*)?(?:\b(?:also|again|each|both|all|later|then|eventually|had|has|have|"
     r"himself|herself|themselves|too)\s+)*$"
@@ -28,6 +31,10 @@ _EMMY = re.compile(
     r"\b(?P<verb>won|received|(?:was |were )?nominated for)\s+(?:the |an |a )?(?:Primetime )?Emmys?(?: Awards?)?\s+"
     r"for\s+(?P<cat>Outstanding(?:\s+(?:[A-Z][\w-]*|in|a|an|for|or|and|the|of|by))+?)"
     r"(?=\s+in\s+\d{4}|[.,;]|\s+(?:for|with|at)\b|$)(?:\s+in\s+(?P<year>\d{4}))?"
+)
+_PERFORMANCE_IN = re.compile(
+    rf"(?P<name>{_NAME})['’]s? (?:performance|turn|role|portrayal|work)(?: as [^,.;]{{1,40}})? in "
+    r"(?:the (?:film|movie) )?$"
 )
 _FILM_PRONOUN = re.compile(r"(?:^|\b)(?:it|the film|the movie|which)$", re.IGNORECASE)
 
@@ -44,16 +51,22 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
         verb = m.group("verb")
         won = not re.search(r"nominated|not|n't|never", verb)
         negative = bool(re.search(r"not|n't|never", verb))
-        after = sentence[m.end() : m.end() + 120]
-        film = _film_after(ctx, start + m.end(), after, films)
+        tail = _AWARD_TAIL.match(sentence, m.end()).end() - m.end()  # type: ignore[union-attr]  # always matches
+        after = sentence[m.end() + tail : m.end() + tail + 120]
+        film = _film_after(ctx, start + m.end() + tail, after, films)
         named = re.match(r"\s+for\s+(?:his role in |her role in )?[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", after)
         explicit = named.group("t") if named and not re.fullmatch(r"\d{4}\s*", named.group("t")) else None
         year_m = re.match(r"[^.;]{0,80}?\b(?:for|in|at the)\s+(?P<y>(?:19|20)\d\d)\b", after)
         ctx_year = int(year_m.group("y")) if year_m else None
-        stop = start + m.end() + (year_m.end() if year_m else named.end() if explicit and named else 0)
+        stop = start + m.end() + tail + (year_m.end() if year_m else named.end() if explicit and named else 0)
         pre = sentence[: m.start()]
         subj_films = [f for f in films if f[1] <= start + m.start() and _only_list_between(sentence, f, start, m)]
         span_start = start + m.start()
+        performer = _PERFORMANCE_IN.search(ctx.text[start : subj_films[-1][0]]) if len(subj_films) == 1 else None
+        if performer:  # "Stephanie Hsu's performance in Everything Everywhere All at Once won ...": her award
+            claim = _AwardClaim(performer.group("name"), cats, won, negative, ctx_year, None)
+            _person_award(ctx, (start + performer.start(), stop), claim, subj_films[0][2])
+            continue
         if subj_films:
             for s0, _, f in subj_films:
                 _film_award(ctx, (s0, stop), f, cats, won, negative, ctx_year)
@@ -142,9 +155,10 @@ def _list_categories(ctx: _Context, item: str) -> Sequence[str] | None:
 
 
 _WENT_TO = re.compile(
-    r"\b(?:(?:[Tt]hat|[Tt]he) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)) went to "
+    r"\b(?:(?:[Tt]hat|[Tt]he) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)"
+    r"(?: for (?P<film>[\"“]?[A-Z0-9][^,.;()\"”\n]{0,80}?[\"”]?))?) went to "
     r"|\blost (?:out )?to "
-)
+)  # "Best Actress went to X for Y", "The Best Actress Oscar for Y went to X"
 
 
 def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
@@ -158,6 +172,8 @@ def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, i
             earlier = list(_AWARD.finditer(before))
             cat_text = earlier[-1].group("cat") if earlier else None
         cat_key = normalize_name(cat_text or "")
+        while cat_key not in OSCAR_CATEGORIES and len(cat_key.split()) > 2:
+            cat_key = cat_key.rsplit(" ", 1)[0]  # "Best Actress Oscar" -> "best actress"
         target = next((f for s, e, f in films if s == start + m.end()), None)
         if cat_key not in OSCAR_CATEGORIES:
             continue
@@ -165,9 +181,10 @@ def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, i
             rest = sentence[m.end() :]
             names = leading_names(rest)
             named = re.match(r"[^,.;]{0,60}?\bfor\s+[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", rest)
-            if names and len(names[0].split()) >= 2 and named:
-                claim = _AwardClaim(names[0], oscar_categories(cat_key), True, False, None, named.group("t"))
-                stop = start + m.end() + named.end()
+            title = named.group("t") if named else (m.group("film") or "").strip('"“”') or None
+            if names and len(names[0].split()) >= 2 and title:
+                claim = _AwardClaim(names[0], oscar_categories(cat_key), True, False, None, title)
+                stop = start + m.end() + (named.end() if named else rest.find(names[0]) + len(names[0]))
                 _person_award(ctx, (start + m.start(), stop), claim, None)
             continue
         film_end = next(e for s, e, f in films if s == start + m.end())

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 MAX_YEAR_GAP = 3  # a stated year further off than this may be another film of the same title (a remake)
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bvs)[.!?](?=\s+[\"“(A-Z])"
+    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bvs)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
@@ -190,7 +190,7 @@ def _sentence_film(ctx: _Context, pos: int, films: list[tuple[int, int, Film]]) 
 
 def _close(gap: str, limit: int) -> bool:
     """A credit phrase belongs to the title before it: short gap, no other quoted title, no clause break."""
-    gap = gap.lstrip("\"”’'")
+    gap = gap.lstrip(".!?\"”’'")  # a title's own closing punctuation: "The One with Frank Jr." was ...
     return len(gap) <= limit and not re.search(r"[\"“”;:]", gap)
 
 

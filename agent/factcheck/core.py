@@ -38,6 +38,7 @@ from agent.factcheck.credits import (
     _check_active_director,
     _check_active_episode,
     _check_episode_facts,
+    _check_episode_role_of,
     _check_film_credits,
 )
 from agent.factcheck.franchise import (
@@ -107,6 +108,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_film_credits(ctx, start, end, films)
     _check_active_director(ctx, start, end, films)
     _check_active_episode(ctx, start, end, episodes)
+    _check_episode_role_of(ctx, start, end, episodes)
     _check_awards(ctx, start, end, films)
     _check_went_to(ctx, start, end, films)
     _check_win_list(ctx, start, end, films)

@@ -18,9 +18,11 @@ from agent.models import ClaimStatus, Evidence
 logger = logging.getLogger(__name__)
 
 _CREDIT = re.compile(
-    r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed)(?: and (?:co-)?(?:directed|written))? by "
+    r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed|penned|scripted|(?:a )?(?:script|teleplay))"
+    r"(?: and (?:co-)?(?:directed|written))? by "
     r"|\b(?:(?:made|helmed|shot) by|from) (?:the )?director "  # "made by director X", "from director X"
 )
+_WRITER_ROLE = re.compile(r"writ|wrote|penned|script|teleplay")
 _ORDINALS = {
     w: i
     for i, w in enumerate(
@@ -63,7 +65,7 @@ def _credit_spans(sentence: str) -> Iterable[tuple[str, int, int, list[str]]]:
         if names:
             last = names[-1]
             stop = sentence.find(last.split()[-1], m.end()) + len(last.split()[-1])
-            role = "writer" if m.group("role") and re.search("writ|wrote", m.group("role")) else "director"
+            role = "writer" if m.group("role") and _WRITER_ROLE.search(m.group("role")) else "director"
             if "directed" in m.group() and ("written" in m.group() or "wrote" in m.group()):
                 yield "writer", m.start(), stop, names
                 role = "director"
@@ -225,7 +227,16 @@ def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
     return next((e - s for s, e, _ in films if s == pos), 0)
 
 
-_ACTIVE_EPISODE = re.compile(rf"(?P<name>{_NAME}) (?:also )?(?P<verb>wrote|co-wrote|directed|co-directed) [\"“]?")
+_ACTIVE_EPISODE = re.compile(
+    rf"(?P<name>{_NAME}) (?:also )?(?P<verb>(?:co-)?wrote|penned|scripted|(?:co-)?directed|helmed|"
+    r"(?:was|is) (?:credited as )?the (?:director|writer) (?:of|behind)|(?:was|is) behind the camera (?:for|on)) "
+    r"(?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,? )?[\"“]?"
+)  # "Conan O'Brien wrote "Marge vs. the Monorail"", "X directed the Friends episode "Y""
+# "The writer of the Friends episode "X" is Y": the name comes after the title
+_ROLE_OF_BEFORE = re.compile(
+    r"\b[Tt]he (?P<role>director|writer) of (?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,? )?[\"“]?$"
+)
+_ROLE_OF_AFTER = re.compile(r"^[.!?]?[\"”]?(?:\s*\([^)]{0,40}\))?,? (?:is|was) ")
 
 
 def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:
@@ -236,10 +247,27 @@ def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tu
         target = next(((s, e, ep) for s, e, ep in episodes if s == start + m.end()), None)
         if target is None or len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
             continue
-        role = "director" if "direct" in m.group("verb") else "writer"
+        role = "writer" if _WRITER_ROLE.search(m.group("verb")) else "director"
         ep = target[2]
         actual = ep.directors if role == "director" else ep.writers
         verdict = _credit_verdict([name], actual)
         if verdict is not None:
             fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
             ctx.claim((start + m.start(), target[1]), verdict, role, [ep.evidence()], fix)
+
+
+def _check_episode_role_of(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:
+    """``"The director of the Friends episode "X" is Y"``: the role before the title, the name after it."""
+    for s0, e0, ep in episodes:
+        before = _ROLE_OF_BEFORE.search(ctx.text[max(start, s0 - 80) : s0])
+        after = _ROLE_OF_AFTER.match(ctx.text[e0:end])
+        names = leading_names(ctx.text[e0 + after.end() : end]) if before and after else []
+        if not before or not after or not names:
+            continue
+        role = before.group("role")
+        actual = ep.directors if role == "director" else ep.writers
+        verdict = _credit_verdict(names, actual)
+        if verdict is not None:
+            stop = e0 + after.end() + ctx.text[e0 + after.end() : end].find(names[-1]) + len(names[-1])
+            fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+            ctx.claim((max(start, s0 - 80) + before.start(), stop), verdict, role, [ep.evidence()], fix)

@@ -28,7 +28,7 @@ _ORDER = re.compile(
     r"\b(?P<what>was released|came out|premiered|is set|takes place|was set)\s+(?P<rel>before|after|earlier than|"
     r"later than)\s*$"
 )
-_CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]+)(?: (?:[A-Z][\w'’.-]+|of|the|de))*"
+_CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]*)(?: (?:[A-Z][\w'’.-]+|of|the|de|al|van|von|da|del|le|la))*"
 # "X played Y", "X was cast as Y", "X took on the role of Y", "Z stars X as Y" (the bare "as")
 _PLAYED = re.compile(
     rf"(?P<actor>{_NAME}) (?P<verb>played|plays|portrayed|portrays|voiced|voices|starred as|stars as|"
@@ -139,8 +139,8 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         if not actors:
             continue
         status = "supported" if any(same_person(actor, a) for a in actors) else "contradicted"
-        if status == "contradicted" and (voice or any(same_person(actor, c) for c in film.cast)):
-            continue  # a voice part, or an actor the film's cast lists: a shared role the note may not spell out
+        if status == "contradicted" and (voice or _may_share_role(note, actor, film)):
+            continue  # a voice part, or a shared role the note may not spell out
         if status == "contradicted" and not (
             own_film or _near(ctx, start + ms, start + me, named_here[0] if named_here else None)
         ):
@@ -155,6 +155,17 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
             [_note_evidence(note, "who-played-whom", lines)],
             correction=" / ".join(actors),
         )
+
+
+def _may_share_role(note: object, actor: str, film: Film) -> bool:
+    """An actor the film's cast lists, whose part in this film the note does not give: a double, a voice or a
+    younger self of the character may be uncredited in the note. When the note gives the actor another part in
+    this film ("Don Cheadle: James Rhodes"), the claim that they played the character is contradicted."""
+    from agent.kb import notes as notes_module
+
+    if not any(same_person(actor, c) for c in film.cast):
+        return False
+    return not notes_module.roles_of(note, actor, film.title)  # type: ignore[arg-type]
 
 
 def _near(ctx: _Context, ms: int, me: int, film: tuple[int, int, Film] | None) -> bool:

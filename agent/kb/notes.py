@@ -238,15 +238,30 @@ def chronology_index(note: FranchiseNote, title: str) -> int | None:
 
 
 def actors_for(note: FranchiseNote, character: str, entry: str) -> list[str]:
-    """Actors who played ``character`` in ``entry``; a part of "Tony Stark / Iron Man" also matches."""
+    """Actors who played ``character`` in ``entry``; a part of "Tony Stark / Iron Man" also matches, and so does
+    the name without a note in brackets ("Darth Vader (voice)" is a Darth Vader)."""
     wanted = normalize_title(character)
     titles = _titles_of(note, entry)
     actors: list[str] = []
     for member in note.meta.cast:
-        names = {normalize_title(member.character), *(normalize_title(p) for p in member.character.split("/"))}
-        if wanted in names and titles.intersection(member.entries) and member.actor not in actors:
-            actors.append(member.actor)
+        if wanted in _character_keys(member.character) and titles.intersection(member.entries):
+            if member.actor not in actors:
+                actors.append(member.actor)
     return actors
+
+
+def roles_of(note: FranchiseNote, actor: str, entry: str) -> list[str]:
+    """The characters the note says ``actor`` played in ``entry`` (exact name match; empty when it is silent)."""
+    titles = _titles_of(note, entry)
+    wanted = normalize_title(actor)
+    cast = note.meta.cast
+    return [m.character for m in cast if normalize_title(m.actor) == wanted and titles.intersection(m.entries)]
+
+
+def _character_keys(character: str) -> set[str]:
+    parts = [character, *character.split("/")]
+    bare = [re.sub(r"\s*\([^)]*\)", "", p) for p in parts]
+    return {normalize_title(p) for p in (*parts, *bare) if p.strip()}
 
 
 def franchise_for_title(notes: Sequence[FranchiseNote], title: str) -> FranchiseNote | None:
