@@ -383,6 +383,21 @@ def test_the_award_went_to_a_person(fact_index: FactIndex) -> None:
         ("The Best Actress Oscar for Erin Brockovich went to Julia Roberts.", "award", "supported"),
         ("Sean Penn won an Oscar (Best Actor) for Dead Man Walking.", "award", "contradicted"),
         ("Sean Penn won Best Actor at the Oscars for Milk.", "award", "supported"),
+        ("The Godfather — release year: 1975.", "year", "contradicted"),
+        ("The Godfather first reached theaters back in 1972.", "year", "supported"),
+        ("The Godfather (1972)\n- Director: Martin Scorsese", "director", "contradicted"),
+        ("Directed by Francis Ford Coppola, The Godfather arrived in 1972.", "director", "supported"),
+        ("It was Martin Scorsese who directed The Godfather (1972).", "director", "contradicted"),
+        ("Critics know Francis Ford Coppola as the director of The Godfather (1972).", "director", "supported"),
+        ('Episode: "The Rains of Castamere" (Game of Thrones). Director: Alan Taylor.', "director", "contradicted"),
+        ('Written by David Nutter, "The Rains of Castamere" is a Game of Thrones episode.', "writer", "contradicted"),
+        (
+            'David Nutter, who directed the Game of Thrones episode "The Rains of Castamere", ...',
+            "director",
+            "supported",
+        ),
+        ("The Academy Award for Best Actress was won by Julia Roberts for Erin Brockovich.", "award", "supported"),
+        ("Sean Penn, who won Best Actor at the Academy Awards for Dead Man Walking, ...", "award", "contradicted"),
     ],
 )
 def test_other_wordings_of_years_credits_and_awards(fact_index: FactIndex, text: str, kind: str, status: str) -> None:
@@ -398,6 +413,10 @@ def test_other_wordings_of_who_played_whom(fact_index: FactIndex) -> None:
     claim = _one(_claims(fact_index, wrong), "cast")
     assert claim.status == "contradicted" and claim.correction == "Carrie Fisher"
     assert claim.text == "Leia Organa is played by Natalie Portman"  # the whole name, not "Natalie"
+    passive = "Leia Organa in Star Wars: The Force Awakens was portrayed by Natalie Portman."
+    assert _one(_claims(fact_index, passive), "cast").status == "contradicted"
+    listed = "Star Wars: The Force Awakens cast: Carrie Fisher as Leia Organa."
+    assert _one(_claims(fact_index, listed), "cast").status == "supported"
 
 
 def test_an_actor_the_note_gives_another_part_in_the_film_is_contradicted(fact_index: FactIndex) -> None:

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 _AWARD = re.compile(
     r"\b(?P<verb>won|wins|took(?: home)?|received|earned|picked up|collected|claimed|(?:was|were) awarded|"
+    r"became an? (?:Academy Award|Oscar)[- ]winner for|"
     r"(?:was |were |been )?nominated for|did not win|didn't win|never won|(?:was|were) not nominated for)\s+"
     r"(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+(?:for\s+|\((?=Best ))|the (?=Best ))?"
     r"(?P<cat>Best (?:Makeup and Hairstyling|(?:Supporting )?[A-Z][a-z]+(?: (?:[A-Z][a-z]+|Feature|Film))*))"
@@ -32,6 +33,7 @@ _EMMY = re.compile(
     r"for\s+(?P<cat>Outstanding(?:\s+(?:[A-Z][\w-]*|in|a|an|for|or|and|the|of|by))+?)"
     r"(?=\s+in\s+\d{4}|[.,;]|\s+(?:for|with|at)\b|$)(?:\s+in\s+(?P<year>\d{4}))?"
 )
+_ROLE_IN = r"(?:(?:his|her|their) (?:role|performance|turn|work) in )"  # "for her role in Fargo"
 _PERFORMANCE_IN = re.compile(
     rf"(?P<name>{_NAME})['’]s? (?:performance|turn|role|portrayal|work)(?: as [^,.;]{{1,40}})? in "
     r"(?:the (?:film|movie) )?$"
@@ -54,12 +56,12 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
         tail = _AWARD_TAIL.match(sentence, m.end()).end() - m.end()  # type: ignore[union-attr]  # always matches
         after = sentence[m.end() + tail : m.end() + tail + 120]
         film = _film_after(ctx, start + m.end() + tail, after, films)
-        named = re.match(r"\s+for\s+(?:his role in |her role in )?[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", after)
+        named = re.match(rf"\s+(?:for|with)\s+{_ROLE_IN}?[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{{0,80}})", after)
         explicit = named.group("t") if named and not re.fullmatch(r"\d{4}\s*", named.group("t")) else None
         year_m = re.match(r"[^.;]{0,80}?\b(?:for|in|at the)\s+(?P<y>(?:19|20)\d\d)\b", after)
         ctx_year = int(year_m.group("y")) if year_m else None
         stop = start + m.end() + tail + (year_m.end() if year_m else named.end() if explicit and named else 0)
-        pre = sentence[: m.start()]
+        pre = re.sub(r",?\s+who\s+$", " ", sentence[: m.start()])  # "Frances McDormand, who won ..."
         subj_films = [f for f in films if f[1] <= start + m.start() and _only_list_between(sentence, f, start, m)]
         span_start = start + m.start()
         performer = _PERFORMANCE_IN.search(ctx.text[start : subj_films[-1][0]]) if len(subj_films) == 1 else None
@@ -156,7 +158,7 @@ def _list_categories(ctx: _Context, item: str) -> Sequence[str] | None:
 
 _WENT_TO = re.compile(
     r"\b(?:(?:[Tt]hat|[Tt]he) (?:award|Oscar|prize)|(?P<cat>Best [A-Z][a-z]+(?: [A-Z][a-z]+)*)"
-    r"(?: for (?P<film>[\"“]?[A-Z0-9][^,.;()\"”\n]{0,80}?[\"”]?))?) went to "
+    r"(?: for (?P<film>[\"“]?[A-Z0-9][^,.;()\"”\n]{0,80}?[\"”]?))?) (?:went to|was won by|was (?:awarded|given) to) "
     r"|\blost (?:out )?to "
 )  # "Best Actress went to X for Y", "The Best Actress Oscar for Y went to X"
 
@@ -199,7 +201,7 @@ def _only_list_between(sentence: str, f: tuple[int, int, Film], start: int, m: r
 
 
 def _film_after(ctx: _Context, pos: int, after: str, films: list[tuple[int, int, Film]]) -> Film | None:
-    m = re.match(r"\s+for\s+(?:his role in |her role in |playing [^,.]+ in )?", after)
+    m = re.match(rf"\s+(?:for|with)\s+(?:{_ROLE_IN}|playing [^,.]+ in )?", after)
     if m is None:
         return None
     if re.match(r"\s+for\s+(?:it|the film|the movie)\b", after):

@@ -23,11 +23,14 @@ _SENTENCE_END = re.compile(
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
 _NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
 _CINEMAS = r"(?:theaters|theatres|cinemas)"
-_RELEASED = rf"(?:released|came out|premiered|opened|debuted|hit {_CINEMAS}|arrived in {_CINEMAS})"
+_RELEASED = (
+    rf"(?:released|came out|premiered|opened|debuted|dates from|(?:hit|reached) {_CINEMAS}|arrived in {_CINEMAS})"
+)
 _YEAR_AFTER = re.compile(
     r"^(?:\s*\((?:(?:first |originally )?released (?:in )?)?(?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?"
-    rf"(?:first |originally )?{_RELEASED}(?: in(?: {_CINEMAS} in)?)? (?P<r>\d{{4}})\b)"
-)
+    rf"(?:first |originally )?{_RELEASED}(?: (?:back )?in(?: {_CINEMAS} in)?)? (?P<r>\d{{4}})\b"
+    r"|\s*(?:[—–:,-]\s*|\(\s*)(?:[Rr]elease(?:d| year| date)?|[Yy]ear)\s*:\s*(?P<l>\d{4})\b)"
+)  # "(1994)", "was released in 1994", "first reached theaters back in 1994", "— release year: 1994"
 # A year stated before the title: "Released in 1994, Pulp Fiction ...", "the 1994 film Pulp Fiction", and "In 1994,
 # Pulp Fiction ..." when a release verb follows the title (see ``_RELEASED_AFTER``).
 _YEAR_BEFORE = re.compile(
@@ -142,7 +145,7 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
 
 def _stated_year(after: str) -> int | None:
     m = _YEAR_AFTER.match(after) or _IS_A_YEAR.match(after)
-    value = (m.groupdict().get("p") or m.groupdict().get("r") or m.groupdict().get("y")) if m else None
+    value = next((v for g in ("p", "r", "l", "y") if (v := m.groupdict().get(g))), None) if m else None
     return int(value) if value else None
 
 

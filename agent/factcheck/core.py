@@ -40,6 +40,7 @@ from agent.factcheck.credits import (
     _check_episode_facts,
     _check_episode_role_of,
     _check_film_credits,
+    _check_labelled_credits,
 )
 from agent.factcheck.franchise import (
     _check_cast,
@@ -109,6 +110,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_active_director(ctx, start, end, films)
     _check_active_episode(ctx, start, end, episodes)
     _check_episode_role_of(ctx, start, end, episodes)
+    _check_labelled_credits(ctx, start, end, films, episodes)
     _check_awards(ctx, start, end, films)
     _check_went_to(ctx, start, end, films)
     _check_win_list(ctx, start, end, films)
@@ -138,7 +140,7 @@ def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] |
     None for another kind of work ("is a 1984 television film")."""
     after = text[e : e + 80]
     m = _YEAR_AFTER.match(after)
-    value = (m.group("p") or m.group("r")) if m else None
+    value = (m.group("p") or m.group("r") or m.group("l")) if m else None
     if value is None and (m := _IS_A_YEAR.match(after)):
         value = m.group("y")
     if m is not None and value:

@@ -48,9 +48,11 @@ _MONTHS = {
         "january february march april may june july august september october november december".split(), start=1
     )
 }
+_WHO = r"(?:,? who)?"  # "X, who directed Y, ...", "It was X who directed Y"
 _ACTIVE_DIRECTED = re.compile(
-    rf"(?P<lead>\b[Dd]irector )?(?P<name>{_NAME}) (?:also |later )?"
-    r"(?P<verb>(?:co-)?directed|(?:co-)?helmed|(?:was|is) (?:also )?the director (?:of|behind)|made|shot) "
+    rf"(?P<lead>\b[Dd]irector )?(?P<name>{_NAME}){_WHO} (?:also |later )?"
+    r"(?P<verb>(?:co-)?directed|(?:co-)?helmed|(?:was|is) (?:also )?the director (?:of|behind)|made|shot|"
+    r"(?:[a-z]+ ){0,6}?as the director of) "
     r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
 )  # "Ridley Scott directed Gladiator", "X helmed Y", "X was the director of Y", "Director X made Y"
 # "The director of Jaws is Steven Spielberg", "Jaws's director was Steven Spielberg": the name comes after the title
@@ -228,7 +230,7 @@ def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
 
 
 _ACTIVE_EPISODE = re.compile(
-    rf"(?P<name>{_NAME}) (?:also )?(?P<verb>(?:co-)?wrote|penned|scripted|(?:co-)?directed|helmed|"
+    rf"(?P<name>{_NAME}){_WHO} (?:also )?(?P<verb>(?:co-)?wrote|penned|scripted|(?:co-)?directed|helmed|"
     r"(?:was|is) (?:credited as )?the (?:director|writer) (?:of|behind)|(?:was|is) behind the camera (?:for|on)) "
     r"(?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,? )?[\"“]?"
 )  # "Conan O'Brien wrote "Marge vs. the Monorail"", "X directed the Friends episode "Y""
@@ -271,3 +273,60 @@ def _check_episode_role_of(ctx: _Context, start: int, end: int, episodes: list[t
             stop = e0 + after.end() + ctx.text[e0 + after.end() : end].find(names[-1]) + len(names[-1])
             fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
             ctx.claim((max(start, s0 - 80) + before.start(), stop), verdict, role, [ep.evidence()], fix)
+
+
+# "Director: X" / "Writer: X" after a title (a list-style answer), "For the episode "Y", writing credit goes to X"
+_LABEL = re.compile(
+    r"(?:\b|^)(?P<role>[Dd]irector|[Dd]irected by|[Ww]riter|[Ww]ritten by|[Ss]creenplay|[Tt]eleplay)s?\s*:\s*"
+    r"|\b(?P<role2>writing|directing) credit (?:goes|went) to "
+)
+# "Directed by X, Y arrived in 1994", "Written by X, "Y" is an episode of ..."
+_FRONTED = re.compile(r"^\s*(?P<role>Directed|Co-directed|Helmed|Written|Co-written|Penned|Scripted) by ")
+
+
+def _check_labelled_credits(
+    ctx: _Context,
+    start: int,
+    end: int,
+    films: list[tuple[int, int, Film]],
+    episodes: list[tuple[int, int, Episode]],
+) -> None:
+    """A credit whose name and title are not joined by a verb: a label after the title, or a fronted participle."""
+    sentence = ctx.text[start:end]
+    titles: list[tuple[int, int, Film | Episode]] = sorted([*films, *episodes], key=lambda t: t[0])
+    found: list[tuple[str, int, int, int, Film | Episode]] = []  # role, span start, names start and end, target
+    for m in _LABEL.finditer(sentence):
+        role = "writer" if _WRITER_ROLE.search((m.group("role") or m.group("role2")).lower()) else "director"
+        before = [t for t in titles if t[1] <= start + m.start()]
+        target: Film | Episode | None = None
+        if before and _close(ctx.text[before[-1][1] : start + m.start()].lstrip(" —–-:,("), 60):
+            target = before[-1][2]
+        elif not before and not sentence[: m.start()].strip(" -*•\n"):
+            # the label opens the sentence: the one episode or film the previous sentence named
+            one_episode = ctx.focus_episodes[0] if len(ctx.focus_episodes) == 1 else None
+            target = one_episode or ctx.focus_film
+        if target is not None:
+            found.append((role, m.start(), m.end(), len(sentence), target))
+    fronted = _FRONTED.match(sentence)
+    after = [t for t in titles if fronted and t[0] >= start + fronted.end()]
+    if fronted and after:  # the names end at ", " right before the first title after them
+        gap = re.search(r",\s*[\"“]?$", sentence[: after[0][0] - start])
+        if gap:
+            role = "writer" if _WRITER_ROLE.search(fronted.group("role").lower()) else "director"
+            found.append((role, fronted.start("role"), fronted.end(), gap.start(), after[0][2]))
+    for role, span_start, names_at, names_end, target in found:
+        names = leading_names(sentence[names_at:names_end])
+        if not names:
+            continue
+        stop = start + names_at + sentence[names_at:].find(names[-1]) + len(names[-1])
+        if isinstance(target, Episode):
+            actual = target.directors if role == "director" else target.writers
+            verdict = _credit_verdict(names, actual)
+            evidence = [target.evidence()]
+        elif role == "director":
+            verdict, evidence, actual = _director_verdict(ctx, names, target)
+        else:
+            continue  # the film table has no writers
+        if verdict:
+            fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+            ctx.claim((start + span_start, stop), verdict, role, evidence, fix)

@@ -38,7 +38,8 @@ _PLAYED = re.compile(
 # "Y was played by X", "the role of Y went to X"
 _NAME_AFTER = r"(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+"  # greedy: a name that ends the statement
 _PLAYED_BY = re.compile(
-    rf"(?P<char>{_CHARACTER}) (?:is|was) (?P<verb>played|portrayed|voiced) by (?P<actor>{_NAME_AFTER})\b"
+    rf"(?P<char>{_CHARACTER})(?: in (?P<title>[^.;,]{{1,90}}?))? (?:is|was) "
+    rf"(?P<verb>played|portrayed|voiced|brought to life|depicted) by (?P<actor>{_NAME_AFTER})\b"
     rf"|\bthe (?:role|part) of (?P<char2>{_CHARACTER}) went to (?P<actor2>{_NAME_AFTER})\b"
 )
 # "X starred in Heat as Y": the bare "as" follows a title, and the actor comes before it
@@ -102,14 +103,19 @@ def _cast_statements(sentence: str, start: int, films: list[tuple[int, int, Film
             continue
         if m.group("verb") == "as" and (
             any(f[0] < start + m.end("actor") and f[1] > start + m.start() for f in films)
-            or re.search(r"(?:\bin|:)\s*$", sentence[: m.start()])
+            or re.search(r"(?:\bin|(?<!\bcast):)\s*$", sentence[: m.start()])
         ):
             continue  # the bare "as" after a title ("... in Star Wars: The Force Awakens as Leia"): no actor here
         voice = m.group("verb").startswith("voice")
         out.append(_CastStatement(m.group("actor"), m.group("char"), m.start(), m.end(), voice, None))
     for m in _PLAYED_BY.finditer(sentence):
         actor, char = m.group("actor") or m.group("actor2"), m.group("char") or m.group("char2")
-        out.append(_CastStatement(actor, char, m.start(), m.end(), m.group("verb") == "voiced", None))
+        own = None
+        if m.group("title"):  # "Leia Organa in The Force Awakens was played by X": the title must be a film
+            own = next((f for f in films if f[0] == start + m.start("title") and f[1] == start + m.end("title")), None)
+            if own is None:
+                continue
+        out.append(_CastStatement(actor, char, m.start(), m.end(), m.group("verb") == "voiced", own))
     return sorted(out, key=lambda st: st.start)
 
 
