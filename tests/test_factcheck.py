@@ -398,6 +398,13 @@ def test_the_award_went_to_a_person(fact_index: FactIndex) -> None:
         ),
         ("The Academy Award for Best Actress was won by Julia Roberts for Erin Brockovich.", "award", "supported"),
         ("Sean Penn, who won Best Actor at the Academy Awards for Dead Man Walking, ...", "award", "contradicted"),
+        ("The Godfather (dir. Martin Scorsese, 1972)", "director", "contradicted"),
+        ("The Godfather is a film by Francis Ford Coppola.", "director", "supported"),
+        ("It's Martin Scorsese who directed The Godfather (1972).", "director", "contradicted"),
+        ("The release year of The Godfather is 1975.", "year", "contradicted"),
+        ("1972 saw the release of The Godfather.", "year", "supported"),
+        ("The Dirty Dozen (1967) won the Academy Award for Best Sound Editing.", "award", "supported"),
+        ("Julia Roberts is an Oscar winner, having won Best Actress for Erin Brockovich.", "award", "supported"),
     ],
 )
 def test_other_wordings_of_years_credits_and_awards(fact_index: FactIndex, text: str, kind: str, status: str) -> None:
@@ -417,6 +424,15 @@ def test_other_wordings_of_who_played_whom(fact_index: FactIndex) -> None:
     assert _one(_claims(fact_index, passive), "cast").status == "contradicted"
     listed = "Star Wars: The Force Awakens cast: Carrie Fisher as Leia Organa."
     assert _one(_claims(fact_index, listed), "cast").status == "supported"
+    # "A (B)": the note decides which name is the character; two names of one character are no cast claim
+    for text, status in (
+        ("In Star Wars: The Force Awakens, Leia Organa (Carrie Fisher) returns.", "supported"),
+        ("In Star Wars: The Force Awakens, Natalie Portman (Leia Organa) returns.", "contradicted"),
+        ("It's Natalie Portman who plays Leia Organa in Star Wars: The Force Awakens.", "contradicted"),
+    ):
+        assert _one(_claims(fact_index, text), "cast").status == status, text
+    vader = "In Star Wars: Episode III – Revenge of the Sith, Darth Vader (Anakin Skywalker) falls."
+    assert [c for c in _claims(fact_index, vader) if c.kind == "cast"] == []
 
 
 def test_an_actor_the_note_gives_another_part_in_the_film_is_contradicted(fact_index: FactIndex) -> None:
@@ -446,3 +462,24 @@ def test_no_wording_of_the_paraphrase_set_falls_behind_the_generators_wording(fa
         assert base.caught / base.n >= 0.5, (shape, base)
         behind = [(r.wording, r.caught, base.caught) for r in mine if r.caught < base.caught - 1]
         assert {w for w, _, _ in behind} == _PARAPHRASE_GAPS & {r.wording for r in mine}, behind
+
+
+# Wrong values caught per shape, 12 facts each, at 00ecb7f (evals/datasets/wordings_blind.yaml). The test half is
+# only ever measured, never read: a failure here reports counts, not wordings.
+_BLIND_FLOOR = {
+    "dev": {"year": 96, "director": 108, "cast": 110, "award": 105, "episode_director": 120, "episode_writer": 119},
+    "test": {"year": 72, "director": 60, "cast": 44, "award": 82, "episode_director": 107, "episode_writer": 86},
+}
+
+
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_the_blind_wordings_keep_their_reach_without_false_alarms(fact_index: FactIndex, part: str) -> None:
+    from evals.paraphrase import DATASETS_DIR, cases, load_wordings, measure
+
+    wordings = load_wordings(DATASETS_DIR / "wordings_blind.yaml", part)
+    rows = measure(fact_index, cases(per_shape=12, wordings=wordings))
+    caught = {shape: sum(r.caught for r in rows if r.shape == shape) for shape in wordings}
+    false = {shape: sum(r.false for r in rows if r.shape == shape) for shape in wordings}
+    assert not any(false.values()), false
+    fell = {s: (caught[s], floor) for s, floor in _BLIND_FLOOR[part].items() if caught[s] < floor}
+    assert not fell, fell  # (caught now, committed floor) per shape

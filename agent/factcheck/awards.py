@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 _AWARD = re.compile(
     r"\b(?P<verb>won|wins|took(?: home)?|received|earned|picked up|collected|claimed|(?:was|were) awarded|"
-    r"became an? (?:Academy Award|Oscar)[- ]winner for|"
+    r"became an? (?:Academy Award|Oscar)[- ]winner for|(?:was|were) (?:honou?red|rewarded) with|"
     r"(?:was |were |been )?nominated for|did not win|didn't win|never won|(?:was|were) not nominated for)\s+"
     r"(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+(?:for\s+|\((?=Best ))|the (?=Best ))?"
     r"(?P<cat>Best (?:Makeup and Hairstyling|(?:Supporting )?[A-Z][a-z]+(?: (?:[A-Z][a-z]+|Feature|Film))*))"
@@ -33,7 +33,9 @@ _EMMY = re.compile(
     r"for\s+(?P<cat>Outstanding(?:\s+(?:[A-Z][\w-]*|in|a|an|for|or|and|the|of|by))+?)"
     r"(?=\s+in\s+\d{4}|[.,;]|\s+(?:for|with|at)\b|$)(?:\s+in\s+(?P<year>\d{4}))?"
 )
-_ROLE_IN = r"(?:(?:his|her|their) (?:role|performance|turn|work) in )"  # "for her role in Fargo"
+# between "won Best Actress" and the title: "for her role in", "thanks to", "for the 1996 film"
+_ROLE_IN = r"(?:(?:his|her|their|a|the) (?:role|performance|turn|work) in )"
+_FOR_FILM = rf"\s+(?:for|with|thanks to)\s+(?:{_ROLE_IN}|playing [^,.]+ in |the (?:(?:19|20)\d\d )?(?:film|movie) )?"
 _PERFORMANCE_IN = re.compile(
     rf"(?P<name>{_NAME})['’]s? (?:performance|turn|role|portrayal|work)(?: as [^,.;]{{1,40}})? in "
     r"(?:the (?:film|movie) )?$"
@@ -56,12 +58,12 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
         tail = _AWARD_TAIL.match(sentence, m.end()).end() - m.end()  # type: ignore[union-attr]  # always matches
         after = sentence[m.end() + tail : m.end() + tail + 120]
         film = _film_after(ctx, start + m.end() + tail, after, films)
-        named = re.match(rf"\s+(?:for|with)\s+{_ROLE_IN}?[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{{0,80}})", after)
+        named = re.match(rf"{_FOR_FILM}[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{{0,80}})", after)
         explicit = named.group("t") if named and not re.fullmatch(r"\d{4}\s*", named.group("t")) else None
         year_m = re.match(r"[^.;]{0,80}?\b(?:for|in|at the)\s+(?P<y>(?:19|20)\d\d)\b", after)
         ctx_year = int(year_m.group("y")) if year_m else None
         stop = start + m.end() + tail + (year_m.end() if year_m else named.end() if explicit and named else 0)
-        pre = re.sub(r",?\s+who\s+$", " ", sentence[: m.start()])  # "Frances McDormand, who won ..."
+        pre = re.sub(r",?\s+(?:who|having)\s+$", " ", sentence[: m.start()])  # "X, who won ...", "X, having won"
         subj_films = [f for f in films if f[1] <= start + m.start() and _only_list_between(sentence, f, start, m)]
         span_start = start + m.start()
         performer = _PERFORMANCE_IN.search(ctx.text[start : subj_films[-1][0]]) if len(subj_films) == 1 else None
@@ -75,7 +77,8 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
             continue
         subject = _SUBJECT_END.search(pre)
         subj = subject.group("subj").strip(" ,") if subject else ""
-        subj = re.split(r"[,;:]| and ", subj)[-1].strip()
+        subj = re.split(r"[,;:]| and | that ", subj)[-1].strip()  # "The response is right that X won ..."
+        subj = re.split(r" (?:is|was|has been) ", subj)[0]  # "X is an Oscar winner, having won ..."
         if _FILM_PRONOUN.search(subj):
             pronoun_film = _sentence_film(ctx, span_start, films)
             if pronoun_film is not None and film is None:
@@ -201,7 +204,7 @@ def _only_list_between(sentence: str, f: tuple[int, int, Film], start: int, m: r
 
 
 def _film_after(ctx: _Context, pos: int, after: str, films: list[tuple[int, int, Film]]) -> Film | None:
-    m = re.match(rf"\s+(?:for|with)\s+(?:{_ROLE_IN}|playing [^,.]+ in )?", after)
+    m = re.match(_FOR_FILM, after)
     if m is None:
         return None
     if re.match(r"\s+for\s+(?:it|the film|the movie)\b", after):

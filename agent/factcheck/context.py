@@ -17,27 +17,39 @@ logger = logging.getLogger(__name__)
 
 MAX_YEAR_GAP = 3  # a stated year further off than this may be another film of the same title (a remake)
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bvs)[.!?](?=\s+[\"“(A-Z])"
+    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bvs)(?<!\bdir)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
 _NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
-_CINEMAS = r"(?:theaters|theatres|cinemas)"
+_CLEFT = re.compile(r"^(?:It|That|This|Here|There)['’]s ")  # "It's X who directed ...": not part of the name
+
+
+def _person(name: str) -> str:
+    """A name matched by ``_NAME`` without a leading "It's" / "That's"."""
+    return _CLEFT.sub("", name)
+
+
+_CINEMAS = r"(?:theaters|theatres|cinemas|the big screen)"
 _RELEASED = (
     rf"(?:released|came out|premiered|opened|debuted|dates from|(?:hit|reached) {_CINEMAS}|arrived in {_CINEMAS})"
 )
 _YEAR_AFTER = re.compile(
     r"^(?:\s*\((?:(?:first |originally )?released (?:in )?)?(?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?"
-    rf"(?:first |originally )?{_RELEASED}(?: (?:back )?in(?: {_CINEMAS} in)?)? (?P<r>\d{{4}})\b"
-    r"|\s*(?:[—–:,-]\s*|\(\s*)(?:[Rr]elease(?:d| year| date)?|[Yy]ear)\s*:\s*(?P<l>\d{4})\b)"
+    rf"(?:first |originally )?{_RELEASED}(?: in {_CINEMAS})?(?: (?:back )?in)? (?P<r>\d{{4}})\b"
+    r"|\s*(?:[—–:,-]\s*|\(\s*)(?:(?:[Rr]elease(?: year| date)?|[Yy]ear)\s*:|[Rr]eleased(?: in)?:?)\s*(?P<l>\d{4})\b)"
 )  # "(1994)", "was released in 1994", "first reached theaters back in 1994", "— release year: 1994"
 # A year stated before the title: "Released in 1994, Pulp Fiction ...", "the 1994 film Pulp Fiction", and "In 1994,
 # Pulp Fiction ..." when a release verb follows the title (see ``_RELEASED_AFTER``).
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:[Ff]irst |[Oo]riginally )?(?:[Rr]eleased|[Pp]remiered|[Oo]pened|[Dd]ebuted) in (?P<r>\d{4}),\s+"
     r"|\b[Tt]he (?P<y>(?:19|20)\d\d) (?P<words>(?:[\w-]+ ){0,3}?)(?:film|movie),?\s+"
-    r"|(?:^|[.!?]\s+|\n\s*)In (?P<i>(?:19|20)\d\d),\s+)$"
+    r"|(?:^|[.!?]\s+|\n\s*)(?:In (?P<i>(?:19|20)\d\d),|It was in (?P<c>(?:19|20)\d\d) that)\s+"
+    r"|\b(?P<s>(?:19|20)\d\d) saw the (?:release|premiere|debut) of\s+)$"
 )
+# "The release year of Heat is 1995", "Year of release for Heat: 1995": the label before, the year after the title
+_YEAR_OF_BEFORE = re.compile(r"\b(?:[Tt]he )?(?:[Rr]elease year|[Yy]ear of release|[Rr]elease date) (?:of|for) $")
+_YEAR_OF_AFTER = re.compile(r"^(?:\s+(?:is|was)|\s*:)\s*(?P<y>(?:19|20)\d\d)\b")
 _RELEASED_AFTER = re.compile(rf"^,? (?:was |were )?(?:first |originally )?{_RELEASED}\b")
 _IS_A_YEAR = re.compile(
     r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b"

@@ -26,6 +26,8 @@ from agent.factcheck.context import (
     _RELEASED_AFTER,
     _YEAR_AFTER,
     _YEAR_BEFORE,
+    _YEAR_OF_AFTER,
+    _YEAR_OF_BEFORE,
     MAX_YEAR_GAP,
     _Context,
     _film_years,
@@ -146,12 +148,15 @@ def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] |
     if m is not None and value:
         return None if _OTHER_KINDS.match(after) else (int(value), s, e + m.end(), False)
     lo = max(0, s - 60)
+    label = _YEAR_OF_BEFORE.search(text[lo:s])
+    if label and (stated := _YEAR_OF_AFTER.match(after)):
+        return int(stated.group("y")), lo + label.start(), e + stated.end(), False
     b = _YEAR_BEFORE.search(text[lo:s])
-    if b is None or (b.group("i") and not _RELEASED_AFTER.match(after)):
+    if b is None or ((b.group("i") or b.group("c")) and not _RELEASED_AFTER.match(after)):
         return None
     if b.group("words") and (_OTHER_KINDS.match(b.group("words")) or re.search(r"\b[A-Z]", b.group("words"))):
         return None  # "the 1984 television film X", "the 1932 German film X" (the original of a remake?)
-    return int(b.group("r") or b.group("y") or b.group("i")), lo + b.start(), e, True
+    return int(next(v for g in ("r", "y", "i", "c", "s") if (v := b.group(g)))), lo + b.start(), e, True
 
 
 def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_version
+from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_version, _person
 from agent.kb.aliases import (
     leading_names,
     normalize_name,
@@ -18,11 +18,12 @@ from agent.models import ClaimStatus, Evidence
 logger = logging.getLogger(__name__)
 
 _CREDIT = re.compile(
-    r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed|penned|scripted|(?:a )?(?:script|teleplay))"
-    r"(?: and (?:co-)?(?:directed|written))? by "
+    r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed|penned|scripted|authored|"
+    r"(?:a )?(?:script|teleplay))(?: and (?:co-)?(?:directed|written))? by "
     r"|\b(?:(?:made|helmed|shot) by|from) (?:the )?director "  # "made by director X", "from director X"
+    r"|\b(?:is|was) an? (?:\d{4} )?(?:film|movie) by "  # "Jaws is a film by Steven Spielberg"
 )
-_WRITER_ROLE = re.compile(r"writ|wrote|penned|script|teleplay")
+_WRITER_ROLE = re.compile(r"writ|wrote|penned|script|teleplay|authored")
 _ORDINALS = {
     w: i
     for i, w in enumerate(
@@ -50,9 +51,10 @@ _MONTHS = {
 }
 _WHO = r"(?:,? who)?"  # "X, who directed Y, ...", "It was X who directed Y"
 _ACTIVE_DIRECTED = re.compile(
-    rf"(?P<lead>\b[Dd]irector )?(?P<name>{_NAME}){_WHO} (?:also |later )?"
+    rf"(?P<lead>\b(?:[Dd]irector|[Ff]ilmmaker) )?(?P<name>{_NAME}){_WHO} (?:also |later )?"
     r"(?P<verb>(?:co-)?directed|(?:co-)?helmed|(?:was|is) (?:also )?the director (?:of|behind)|made|shot|"
-    r"(?:[a-z]+ ){0,6}?as the director of) "
+    r"(?:[a-z]+ ){0,6}?as the director of|(?:was|is) behind the camera (?:for|on)|"
+    r"(?:served|serves) as (?:the )?director (?:on|of|for)) "
     r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
 )  # "Ridley Scott directed Gladiator", "X helmed Y", "X was the director of Y", "Director X made Y"
 # "The director of Jaws is Steven Spielberg", "Jaws's director was Steven Spielberg": the name comes after the title
@@ -204,7 +206,7 @@ def _check_active_director(ctx: _Context, start: int, end: int, films: list[tupl
     """``"Chris Columbus directed all three"``, ``"Ridley Scott directed Gladiator"``."""
     sentence = ctx.text[start:end]
     for m in _ACTIVE_DIRECTED.finditer(sentence):
-        name, pos = m.group("name"), start + m.end()
+        name, pos = _person(m.group("name")), start + m.end()
         if len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
             continue
         if m.group("verb") in ("made", "shot") and not m.group("lead"):
@@ -229,14 +231,19 @@ def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
     return next((e - s for s, e, _ in films if s == pos), 0)
 
 
+# between a credit verb and an episode title: "the Friends episode ", "the episode titled "
+_EPISODE_PHRASE = r"(?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,?(?: (?:titled|called|named))? )?"
 _ACTIVE_EPISODE = re.compile(
-    rf"(?P<name>{_NAME}){_WHO} (?:also )?(?P<verb>(?:co-)?wrote|penned|scripted|(?:co-)?directed|helmed|"
-    r"(?:was|is) (?:credited as )?the (?:director|writer) (?:of|behind)|(?:was|is) behind the camera (?:for|on)) "
-    r"(?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,? )?[\"“]?"
+    rf"(?P<name>{_NAME}){_WHO} (?:also )?(?P<verb>wrote the (?:script|teleplay) (?:for|of)|(?:co-)?wrote|penned|"
+    r"scripted|(?:co-)?directed|helmed|"
+    r"(?:was|is) (?:credited as )?the (?:director|writer) (?:of|behind)|(?:was|is) behind the camera (?:for|on)|"
+    r"(?:served|serves) as (?:the )?director (?:on|of|for)|(?:is|was) credited with (?:writing|directing)|"
+    r"(?:has|had|got) the (?:writing|directing) credit (?:on|for)) "
+    rf"{_EPISODE_PHRASE}[\"“]?"
 )  # "Conan O'Brien wrote "Marge vs. the Monorail"", "X directed the Friends episode "Y""
 # "The writer of the Friends episode "X" is Y": the name comes after the title
 _ROLE_OF_BEFORE = re.compile(
-    r"\b[Tt]he (?P<role>director|writer) of (?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,? )?[\"“]?$"
+    rf"\b[Tt]he (?P<role>director|writer) of {_EPISODE_PHRASE}(?:[A-Z][^\"“.,;]{{0,40}}['’]s? )?[\"“]?$"
 )
 _ROLE_OF_AFTER = re.compile(r"^[.!?]?[\"”]?(?:\s*\([^)]{0,40}\))?,? (?:is|was) ")
 
@@ -245,7 +252,7 @@ def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tu
     """``"Conan O'Brien wrote "Marge vs. the Monorail""``: an active-voice credit right before an episode title."""
     sentence = ctx.text[start:end]
     for m in _ACTIVE_EPISODE.finditer(sentence):
-        name = m.group("name")
+        name = _person(m.group("name"))
         target = next(((s, e, ep) for s, e, ep in episodes if s == start + m.end()), None)
         if target is None or len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
             continue
@@ -278,6 +285,7 @@ def _check_episode_role_of(ctx: _Context, start: int, end: int, episodes: list[t
 # "Director: X" / "Writer: X" after a title (a list-style answer), "For the episode "Y", writing credit goes to X"
 _LABEL = re.compile(
     r"(?:\b|^)(?P<role>[Dd]irector|[Dd]irected by|[Ww]riter|[Ww]ritten by|[Ss]creenplay|[Tt]eleplay)s?\s*:\s*"
+    r"|\b(?P<role3>[Dd]ir)\.\s*"  # "(dir. Steven Spielberg, 1975)", "— dir. X"
     r"|\b(?P<role2>writing|directing) credit (?:goes|went) to "
 )
 # "Directed by X, Y arrived in 1994", "Written by X, "Y" is an episode of ..."
@@ -296,7 +304,8 @@ def _check_labelled_credits(
     titles: list[tuple[int, int, Film | Episode]] = sorted([*films, *episodes], key=lambda t: t[0])
     found: list[tuple[str, int, int, int, Film | Episode]] = []  # role, span start, names start and end, target
     for m in _LABEL.finditer(sentence):
-        role = "writer" if _WRITER_ROLE.search((m.group("role") or m.group("role2")).lower()) else "director"
+        label = m.group("role") or m.group("role2") or m.group("role3")
+        role = "writer" if _WRITER_ROLE.search(label.lower()) else "director"
         before = [t for t in titles if t[1] <= start + m.start()]
         target: Film | Episode | None = None
         if before and _close(ctx.text[before[-1][1] : start + m.start()].lstrip(" —–-:,("), 60):

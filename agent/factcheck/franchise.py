@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from agent.factcheck.context import _NAME, _NUMBER_WORDS, _Context, _note_evidence, _note_for, _series_in
+from agent.factcheck.context import _NAME, _NUMBER_WORDS, _Context, _note_evidence, _note_for, _person, _series_in
 from agent.kb.aliases import (
     TextMention,
     is_weak_key,
@@ -31,17 +31,19 @@ _ORDER = re.compile(
 _CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]*)(?: (?:[A-Z][\w'’.-]+|of|the|de|al|van|von|da|del|le|la))*"
 # "X played Y", "X was cast as Y", "X took on the role of Y", "Z stars X as Y" (the bare "as")
 _PLAYED = re.compile(
-    rf"(?P<actor>{_NAME}) (?P<verb>played|plays|portrayed|portrays|voiced|voices|starred as|stars as|"
+    rf"(?P<actor>{_NAME})(?:,? who)? (?P<verb>played|plays|portrayed|portrays|voiced|voices|starred as|stars as|"
     r"(?:was|is) cast as|appears as|appeared as|(?:took|takes) on the (?:role|part) of|"
-    rf"(?:played|plays) the (?:role|part) of|as) (?P<char>{_CHARACTER}|him|her)\b"
-)
+    rf"(?:played|plays) the (?:role|part) of|in the (?:role|part) of|as) (?P<char>{_CHARACTER}|him|her)\b"
+)  # also "It's X who plays Y", "T cast X in the role of Y"
 # "Y was played by X", "the role of Y went to X"
 _NAME_AFTER = r"(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+"  # greedy: a name that ends the statement
 _PLAYED_BY = re.compile(
-    rf"(?P<char>{_CHARACTER})(?: in (?P<title>[^.;,]{{1,90}}?))? (?:is|was) "
+    rf"(?P<char>{_CHARACTER})(?: in (?P<title>[^.;,]{{1,90}}?))?(?: (?:is|was)|,) "
     rf"(?P<verb>played|portrayed|voiced|brought to life|depicted) by (?P<actor>{_NAME_AFTER})\b"
     rf"|\bthe (?:role|part) of (?P<char2>{_CHARACTER}) went to (?P<actor2>{_NAME_AFTER})\b"
 )
+# "Luke Skywalker (Mark Hamill)" or "Mark Hamill (Luke Skywalker)": which is the character, the note decides
+_PAREN_PAIR = re.compile(rf"(?P<a>{_CHARACTER}) \((?P<b>{_CHARACTER})\)")
 # "X starred in Heat as Y": the bare "as" follows a title, and the actor comes before it
 _STARRED_IN = re.compile(
     rf"(?P<actor>{_NAME}) (?:co-)?(?:starred|stars|appeared|appears) in (?:the (?:\d{{4}} )?(?:film|movie) )?"
@@ -88,6 +90,7 @@ class _CastStatement(NamedTuple):
     end: int
     voice: bool
     film: tuple[int, int, Film] | None  # the film the wording itself names ("X starred in Heat as Y")
+    paired: bool = False  # "A (B)": one of two readings, the other one has A and B swapped
 
 
 def _cast_statements(sentence: str, start: int, films: list[tuple[int, int, Film]]) -> list[_CastStatement]:
@@ -107,7 +110,12 @@ def _cast_statements(sentence: str, start: int, films: list[tuple[int, int, Film
         ):
             continue  # the bare "as" after a title ("... in Star Wars: The Force Awakens as Leia"): no actor here
         voice = m.group("verb").startswith("voice")
-        out.append(_CastStatement(m.group("actor"), m.group("char"), m.start(), m.end(), voice, None))
+        out.append(_CastStatement(_person(m.group("actor")), m.group("char"), m.start(), m.end(), voice, None))
+    for m in _PAREN_PAIR.finditer(sentence):
+        if any(st.start <= m.start() < st.end for st in out) or sum(c.isupper() for c in m.group("b")) < 2:
+            continue  # a one-word bracket ("(voice)", "(uncredited)") is not a name
+        out.append(_CastStatement(m.group("b"), m.group("a"), m.start(), m.end(), False, None, paired=True))
+        out.append(_CastStatement(m.group("a"), m.group("b"), m.start(), m.end(), False, None, paired=True))
     for m in _PLAYED_BY.finditer(sentence):
         actor, char = m.group("actor") or m.group("actor2"), m.group("char") or m.group("char2")
         own = None
@@ -125,7 +133,7 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
     from agent.kb import notes as notes_module
 
     character = None  # the last character named: "A played the Joker in X, and B played him in Y"
-    for actor, char, ms, me, voice, own_film in _cast_statements(ctx.text[start:end], start, films):
+    for actor, char, ms, me, voice, own_film, paired in _cast_statements(ctx.text[start:end], start, films):
         named = char if char not in ("him", "her") else character
         character = named
         if named is None:
@@ -142,9 +150,11 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         if note is None:
             continue
         actors = notes_module.actors_for(note, named, film.title)  # type: ignore[arg-type]
-        if not actors:
-            continue
+        if not actors or paired and notes_module.actors_for(note, actor, film.title):  # type: ignore[arg-type]
+            continue  # "Darth Vader (Anakin Skywalker)": two names of one character, no actor
         status = "supported" if any(same_person(actor, a) for a in actors) else "contradicted"
+        if status == "contradicted" and paired and not _known_actor(note, actor, film):
+            continue  # "A (B)" reads as a cast credit only when A is an actor the sources know
         if status == "contradicted" and (voice or _may_share_role(note, actor, film)):
             continue  # a voice part, or a shared role the note may not spell out
         if status == "contradicted" and not (
@@ -161,6 +171,11 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
             [_note_evidence(note, "who-played-whom", lines)],
             correction=" / ".join(actors),
         )
+
+
+def _known_actor(note: object, actor: str, film: Film) -> bool:
+    cast = [m.actor for m in note.meta.cast]  # type: ignore[attr-defined]
+    return any(same_person(actor, c) for c in (*cast, *film.cast))
 
 
 def _may_share_role(note: object, actor: str, film: Film) -> bool:

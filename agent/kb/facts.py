@@ -70,6 +70,11 @@ OSCAR_CATEGORIES: dict[str, tuple[str, ...]] = {
     "best makeup and hairstyling": ("MAKEUP AND HAIRSTYLING",),
     "best documentary feature": ("DOCUMENTARY (Feature)",),
     "best sound": ("SOUND MIXING", "SOUND RECORDING"),
+    "best sound mixing": ("SOUND MIXING", "SOUND RECORDING"),
+    # the data's canonical SOUND EDITING holds the older "Sound Effects" / "Sound Effects Editing" rows too
+    "best sound editing": ("SOUND EDITING",),
+    "best sound effects": ("SOUND EDITING",),
+    "best sound effects editing": ("SOUND EDITING",),
 }
 
 # Series with episode guides: name keys -> series slug.
