@@ -34,6 +34,7 @@ from agent.kb.facts import FactIndex, default_index
 from evals.gold_facts import AwardFact, CastFact, EpisodeFact, FilmFact, load_pools
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
 SEED = 20261127
 PER_SHAPE = 40  # facts sampled per shape; every wording of the shape uses the same facts
 
