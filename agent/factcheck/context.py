@@ -157,8 +157,13 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
 
 def _stated_year(after: str) -> int | None:
     m = _YEAR_AFTER.match(after) or _IS_A_YEAR.match(after)
-    value = next((v for g in ("p", "r", "l", "y") if (v := m.groupdict().get(g))), None) if m else None
+    value = _year_of(m) if m else None
     return int(value) if value else None
+
+
+def _year_of(m: re.Match[str]) -> str | None:
+    """The year a ``_YEAR_AFTER`` / ``_IS_A_YEAR`` match states, whichever wording group matched."""
+    return next((v for g in ("p", "r", "l", "y") if (v := m.groupdict().get(g))), None)
 
 
 def _other_version(ctx: _Context, film: Film) -> bool:

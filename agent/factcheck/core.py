@@ -35,6 +35,7 @@ from agent.factcheck.context import (
     _sentences,
     _series_in,
     _stated_year,
+    _year_of,
 )
 from agent.factcheck.credits import (
     _check_active_director,
@@ -142,7 +143,7 @@ def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] |
     None for another kind of work ("is a 1984 television film")."""
     after = text[e : e + 80]
     m = _YEAR_AFTER.match(after)
-    value = (m.group("p") or m.group("r") or m.group("l")) if m else None
+    value = _year_of(m) if m else None
     if value is None and (m := _IS_A_YEAR.match(after)):
         value = m.group("y")
     if m is not None and value:

@@ -76,6 +76,16 @@ def _credit_spans(sentence: str) -> Iterable[tuple[str, int, int, list[str]]]:
             yield role, m.start(), stop, names
 
 
+def _credited(ep: Episode, role: str) -> list[str]:
+    """The episode's directors or writers."""
+    return ep.directors if role == "director" else ep.writers
+
+
+def _credit_fix(role: str, actual: list[str]) -> str:
+    """The correction a credit claim carries: ``"directed by A & B"``."""
+    return f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+
+
 def _credit_verdict(claimed: list[str], actual: list[str]) -> str | None:
     if not actual:
         return None
@@ -110,13 +120,13 @@ def _episode_credits(
         if not before or (t_end := before[-1][1]) > start and not _close(ctx.text[t_end : start + cs], 120):
             continue
         bound = before if group else before[-1:]
-        verdicts = {_credit_verdict(names, ep.directors if role == "director" else ep.writers) for _, _, ep in bound}
+        verdicts = {_credit_verdict(names, _credited(ep, role)) for _, _, ep in bound}
         verdict = verdicts.pop() if len(verdicts) == 1 else None
         if verdict is None:
             continue
         s0, _, ep = bound[-1]
-        actual = ep.directors if role == "director" else ep.writers
-        fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+        actual = _credited(ep, role)
+        fix = _credit_fix(role, actual)
         # "It was directed by A and written by B": the writer claim starts at "written", so a wrong writer does not
         # make the (right) director part of the sentence read as contradicted
         first = start + cs if claimed_to >= 0 else min(s0, start + cs)
@@ -258,10 +268,10 @@ def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tu
             continue
         role = "writer" if _WRITER_ROLE.search(m.group("verb")) else "director"
         ep = target[2]
-        actual = ep.directors if role == "director" else ep.writers
+        actual = _credited(ep, role)
         verdict = _credit_verdict([name], actual)
         if verdict is not None:
-            fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+            fix = _credit_fix(role, actual)
             ctx.claim((start + m.start(), target[1]), verdict, role, [ep.evidence()], fix)
 
 
@@ -274,11 +284,11 @@ def _check_episode_role_of(ctx: _Context, start: int, end: int, episodes: list[t
         if not before or not after or not names:
             continue
         role = before.group("role")
-        actual = ep.directors if role == "director" else ep.writers
+        actual = _credited(ep, role)
         verdict = _credit_verdict(names, actual)
         if verdict is not None:
             stop = e0 + after.end() + ctx.text[e0 + after.end() : end].find(names[-1]) + len(names[-1])
-            fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+            fix = _credit_fix(role, actual)
             ctx.claim((max(start, s0 - 80) + before.start(), stop), verdict, role, [ep.evidence()], fix)
 
 
@@ -329,7 +339,7 @@ def _check_labelled_credits(
             continue
         stop = start + names_at + sentence[names_at:].find(names[-1]) + len(names[-1])
         if isinstance(target, Episode):
-            actual = target.directors if role == "director" else target.writers
+            actual = _credited(target, role)
             verdict = _credit_verdict(names, actual)
             evidence = [target.evidence()]
         elif role == "director":
@@ -337,5 +347,5 @@ def _check_labelled_credits(
         else:
             continue  # the film table has no writers
         if verdict:
-            fix = f"{'directed' if role == 'director' else 'written'} by {' & '.join(actual)}"
+            fix = _credit_fix(role, actual)
             ctx.claim((start + span_start, stop), verdict, role, evidence, fix)
