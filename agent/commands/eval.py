@@ -1,9 +1,10 @@
 """``audit eval``: measure the agent on a labelled dataset, once per ablation, and write the results table.
 
-Datasets: ``gold`` (337 gold audits: generated + hand-written), ``gold-dev`` / ``gold-heldout`` (the fixed
-splits), ``sample`` (the 41-case sample batch), ``halueval-qa`` / ``halueval-general`` (public hallucination
-benchmarks). Ablations: ``exact`` (exact checks only, no model), ``model-only``, ``retrieval-model``, ``full``,
-``peer`` (the peer baseline: DeepEval's HallucinationMetric judging each response with the same model and
+Datasets: ``gold`` (337 gold audits: generated + hand-written), ``gold-dev`` / ``gold-heldout`` (the fixed splits),
+``blind-dev`` / ``blind-test`` (hand-written cases written blind, ``evals/gold_blind.py``: the test half is reported
+in aggregate only), ``sample`` (the 41-case sample batch), ``halueval-qa`` / ``halueval-general`` (public
+hallucination benchmarks). Ablations: ``exact`` (exact checks only, no model), ``model-only``, ``retrieval-model``,
+``full``, ``peer`` (the peer baseline: DeepEval's HallucinationMetric judging each response with the same model and
 evidence, then compared with the contributor), or ``all`` (the five, same data, same model). Each ablation's run
 resumes from ``.audit/eval/...`` (model calls are cached), so an interrupted run can simply be started again.
 Results: ``evals/results/<date>-<model>-<dataset>.md`` and ``.json``. Exit code 0 when every ablation ran, 1 when
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from agent.settings import REPO_ROOT, Settings
 
-DATASET_CHOICES = ("gold", "gold-dev", "gold-heldout", "halueval-qa", "halueval-general", "sample")
+_LABELLED = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "sample")  # evals.harness.DATASETS
+DATASET_CHOICES = (*_LABELLED, "halueval-qa", "halueval-general")
 ABLATION_CHOICES = ("exact", "model-only", "retrieval-model", "full", "peer", "all")
 
 

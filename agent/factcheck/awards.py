@@ -93,7 +93,7 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
 _WIN_LIST = re.compile(
     r"\b(?P<count>(?:won|wins|took home|picked up|received|earned)\s+(?:(?P<n>\d{1,2}|"
     + "|".join(_NUMBER_WORDS)
-    + r")\s+)?(?:Academy Awards|Oscars))(?:(?:\s*:\s*|,?\s+(?:including|for)\s+)(?P<list>[^.;!?]+))?"
+    + r")\s+)?(?:Academy Awards|Oscars))(?:(?:\s*:[ \t]*|,?\s+(?:including|for)\s+)(?P<list>[^.;!?\n]+))?"
 )
 _CLAUSE_BREAK = re.compile(r",?\s+(?:(?:and|but)\s+)?(?:was|were|is|are|it|its|which|who|while|also|though|although)\b")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
@@ -215,6 +215,12 @@ def _film_after(ctx: _Context, pos: int, after: str, films: list[tuple[int, int,
     )
 
 
+def _won_kindred(rows: Iterable[Oscar], cats: Sequence[str]) -> bool:
+    """The film won a category of the same family ("MUSIC (Original Song Score)" for "MUSIC (Original Score)")."""
+    families = {c.rstrip("*").split(" (")[0] for c in cats}
+    return any(o.winner and o.canonical_category.split(" (")[0] in families for o in rows)
+
+
 def _category_rows(rows: Iterable[Oscar], cats: Sequence[str]) -> list[Oscar]:
     return [o for o in rows if any(o.canonical_category.startswith(c.rstrip("*")) for c in cats)]
 
@@ -250,9 +256,15 @@ def _film_award(
         elif winners:
             fix = f"won for {winners[0].year_label} films (ceremony {winners[0].ceremony_year})"
             ctx.claim(span, "contradicted", "award", [winners[0].evidence()], correction=fix)
+        elif not rows and _won_kindred(all_rows, cats):
+            return  # won "Original Song Score" and said "Original Score": the category's name changed over time
         else:
             ev = [o.evidence() for o in rows[:1]] + _winner_evidence(ctx, cats, film.year)
-            fix = f"{film.title} {'was nominated for' if rows else 'did not win'} {label} but did not win"
+            fix = (
+                f"{film.title} was nominated for {label} but did not win"
+                if rows
+                else f"{film.title} did not win {label}"
+            )
             ctx.claim(span, "contradicted", "award", ev, correction=fix)
     elif rows:
         ctx.claim(span, "supported", "award", [rows[0].evidence()])
@@ -334,3 +346,225 @@ def _check_emmys(ctx: _Context, start: int, end: int) -> None:
         evidence = [e.evidence() for e in (in_year[:1] or [r for r in rows if r.winner][:1])]
         fix = f"won in {', '.join(map(str, won_years))}" if won_years else "nominated, never won"
         ctx.claim(span, "contradicted", "award", evidence, correction=fix)
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+(?P<item>\S[^\n]*?)[ \t]*$", re.MULTILINE)
+_WIN_HEADER = re.compile(r"\b(?:won|wins|winners?|took home|swept|picked up|collected|victories)\b", re.IGNORECASE)
+_OSCAR_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?)\b")
+_BEST = re.compile(r"\bBest (?:Makeup and Hairstyling|(?:[A-Z][a-z]+)(?: (?:[A-Z][a-z]+|Feature|Film))*)")
+_ITEM_PARTS = re.compile(r"\s+[—–-]\s+|:\s+")
+_CHARACTER = re.compile(r"\b(?:as|playing|for playing|in the role of)\s+(?P<c>[A-Z][\w.'’ -]{1,40}?)\s*(?:[,;)]|$)")
+
+
+@dataclass(frozen=True)
+class _ListItem:
+    """One line of a list of Oscar wins: ``"Peter Finch — Best Actor, for playing Howard Beale"``."""
+
+    span: tuple[int, int]
+    cats: Sequence[str]
+    person: str | None
+    character: str | None
+
+
+def check_award_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -> None:
+    """Bullet or numbered lists of a film's Oscar wins under a header line such as ``"It won four Oscars:"``.
+
+    Each item names a category, often a person and the part they played; an item is supported when the film won
+    that category (by that person), contradicted when it only had a nomination or none, or when the winner played
+    another part. ``films``: every film mention of the response, in text order.
+    """
+    text = ctx.text
+    for header, items in _lists(text):
+        h0, h1 = header
+        line = text[h0:h1]
+        around = text[max(0, h0 - 300) : h1] + " " + ctx.prompt
+        if not _WIN_HEADER.search(line) or re.search(r"nominat|\blost\b|didn't|did not", line):
+            continue
+        read = [x for x in (_read_item(ctx, text, span) for span in items) if x is not None]
+        if not read or not (
+            _OSCAR_WORDS.search(around) or all(_BEST.search(text[x.span[0] : x.span[1]]) for x in read)
+        ):
+            continue
+        in_header = {f.id: f for s, _, f in films if h0 <= s < h1}
+        before = {f.id: f for s, _, f in films if s < h0}
+        chosen = in_header or (before if len(before) == 1 else {})
+        if len(chosen) != 1:
+            continue
+        film = next(iter(chosen.values()))
+        rows = ctx.index.oscars_for_film(film.title, film.year)
+        if rows:
+            for item in read:
+                _list_item_claim(ctx, film, rows, item)
+
+
+def _lists(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
+    """(header line span, item spans) of every list whose item lines follow a header line ending in ``:``."""
+    out: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+    items: list[tuple[int, int]] = []
+    last_end = -1
+    for m in _LIST_ITEM.finditer(text):
+        if items and text[last_end : m.start()].strip() == "":
+            items.append(m.span("item"))
+        else:
+            if items:
+                out.append(_with_header(text, items))
+            items = [m.span("item")]
+        last_end = m.end()
+    if items:
+        out.append(_with_header(text, items))
+    return [(h, i) for h, i in out if h[1] > h[0] and text[h[0] : h[1]].rstrip().endswith(":")]
+
+
+def _with_header(text: str, items: list[tuple[int, int]]) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    first = text.rfind("\n", 0, items[0][0])
+    head_text = text[:first].rstrip() if first > 0 else ""
+    h0 = head_text.rfind("\n") + 1
+    return (h0, len(head_text)), items
+
+
+def _read_item(ctx: _Context, text: str, span: tuple[int, int]) -> _ListItem | None:
+    item = text[span[0] : span[1]]
+    plain = re.sub(r"[*_`]", " ", item)
+    cats: Sequence[str] | None = None
+    person: str | None = None
+    for part in _ITEM_PARTS.split(plain.strip(), maxsplit=1):
+        part = part.strip()
+        head = re.split(r",|\s+for\s+(?!playing)", part)[0]
+        found = _list_categories(ctx, head) if cats is None else None
+        if found is not None:
+            cats = found
+            inside = re.search(r"\((?P<p>[^)]+)\)", part) or re.search(r"\s+for\s+(?P<p>[A-Z][^,;]+)", part)
+            if inside and person is None:
+                names = leading_names(inside.group("p"))
+                person = names[0] if names else None
+        elif person is None:
+            names = leading_names(part)
+            person = names[0] if names and not _BEST.match(names[0]) else None
+    if cats is None:
+        return None
+    character = _CHARACTER.search(plain)
+    return _ListItem(span, cats, person, character.group("c").strip() if character else None)
+
+
+def _list_item_claim(ctx: _Context, film: Film, rows: Sequence[Oscar], item: _ListItem) -> None:
+    in_cat = _category_rows(rows, item.cats)
+    winners = [o for o in in_cat if o.winner]
+    if item.person is not None and len(normalize_name(item.person).split()) >= 1:
+        theirs = [o for o in in_cat if any(same_person(item.person, n) for n in (o.name, *o.nominees))]
+        if theirs:
+            in_cat, winners = theirs, [o for o in theirs if o.winner]
+        elif winners and len(item.person.split()) >= 2:
+            fix = f"{winners[0].quote()}"
+            ctx.claim(item.span, "contradicted", "award", [winners[0].evidence()], fix)
+            return
+    if not winners:
+        evidence = [o.evidence() for o in in_cat[:1]] + _winner_evidence(ctx, item.cats, film.year)
+        label = item.cats[0].rstrip("*").title()
+        fix = f"{film.title} {'was nominated for' if in_cat else 'did not win'} {label}" + (
+            " but did not win" if in_cat else ""
+        )
+        ctx.claim(item.span, "contradicted", "award", evidence, fix)
+        return
+    won = winners[0]
+    if item.character and won.award_class == "Acting" and won.detail:
+        said = set(normalize_name(item.character).split())
+        # another nominee's part ("Peter Finch — Best Actor, for playing Max Schumacher": William Holden's)
+        other = [o for o in rows if o is not won and any(said <= set(normalize_name(d).split()) for d in o.detail)]
+        if other and not any(said & set(normalize_name(d).split()) for d in won.detail):
+            fix = f"{won.name} played {', '.join(won.detail)}; {other[0].name} played {', '.join(other[0].detail)}"
+            ctx.claim(item.span, "contradicted", "cast", [won.evidence(), other[0].evidence()], fix)
+            return
+    ctx.claim(item.span, "supported", "award", [won.evidence()])
+
+
+_EMMY_CATEGORY = re.compile(
+    r"\b(?:Outstanding\s+)?(?P<cat>(?:Lead|Supporting|Guest)\s+(?:Actor|Actress)(?:\s+in\s+an?\s+(?:Drama|Comedy)"
+    r"(?:\s+Series)?)?|(?:Drama|Comedy)\s+Series)\b"
+)
+_EMMY_NEGATIVE = re.compile(r"nominat|\blost\b|did(?:n't| not) win|never won|without winning|\bsnub", re.IGNORECASE)
+_EMMY_WON = re.compile(r"\b(?:won|wins|took(?: home)?|picked up|earned|collected|received)\b")
+_TIMES = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|twice)\s*(?:times)?\b")
+
+
+def check_emmy_statements(ctx: _Context, start: int, end: int) -> None:
+    """Emmy wins said without "the Emmy for" (``"Willis won Outstanding Guest Actor in 2000"``), and the lines
+    of a list of wins (``"- Jonathan Banks (Mike Ehrmantraut): Supporting Actor in 2013"`` under "Acting wins:").
+
+    The subject is the name right before "won" (or, in a list line, the name that starts it; a person or a
+    programme); the category is read as a prefix of the data's ("Guest Actress" is "Outstanding Guest Actress in a
+    Comedy Series"); each year said must be a winning year. Statements about nominations or losses are left alone.
+    """
+    if not re.search(r"\bEmmys?\b", ctx.prompt + " " + ctx.text):
+        return
+    sentence = ctx.text[start:end]
+    if _EMMY.search(sentence) or _EMMY_NEGATIVE.search(sentence):
+        return
+    listed = _under_wins_header(ctx.text, start)
+    previous = 0
+    for cat in _EMMY_CATEGORY.finditer(sentence):
+        verbs = list(_EMMY_WON.finditer(sentence, previous, cat.start()))
+        if verbs:
+            before = re.sub(r"[*_`]", "", sentence[previous : verbs[-1].start()])
+            named = re.search(r"((?:[A-Z][\w'’.&-]*\s+){0,3}[A-Z][\w'’.&-]*)\s*(?:also\s+)?$", before.rstrip())
+            name = named.group(1) if named else None
+        elif listed and previous == 0:
+            plain = re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+|[*_`]", "", sentence[: cat.start()])
+            name = next(iter(leading_names(plain)), None)
+        else:
+            name = None
+        previous = cat.end()
+        if name is None or name.split()[0] in _PRONOUNS:
+            continue
+        _emmy_claim(ctx, start, sentence, name, cat)
+
+
+def _emmy_claim(ctx: _Context, start: int, sentence: str, name: str, cat: re.Match[str]) -> None:
+    wanted = normalize_name(cat.group("cat"))
+    rows = [e for e in ctx.index.emmys_for(name) if wanted in normalize_name(e.category)]
+    if not rows:
+        return
+    tail = sentence[cat.end() :]
+    tail = tail[: _year_tail(tail)]
+    years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", tail)]
+    winners = [e for e in rows if e.winner]
+    won_years = sorted({e.year for e in winners})
+    first = sentence.rfind(name.split()[0], 0, cat.start())
+    span = (start + first, start + cat.end() + len(tail))
+    fix = f"won in {', '.join(map(str, won_years))}" if won_years else "nominated, never won"
+    wrong = [y for y in years if y not in won_years]
+    stated = _stated_times(tail)
+    if not winners or wrong or stated is not None and not years and stated != len(won_years):
+        bad = [e for e in rows if e.year in wrong] or rows
+        ctx.claim(span, "contradicted", "award", [bad[0].evidence()], fix)
+        return
+    ctx.claim(span, "supported", "award", [w.evidence() for w in winners if not years or w.year in years][:1])
+
+
+def _year_tail(tail: str) -> int:
+    """How far a category's years and counts run: " four times - 2008, 2009, 2010 and 2014"."""
+    m = re.match(r"(?:\s*(?:,|-|–|—|in|and|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)))*", tail)
+    run = m.group() if m else ""
+    return len(re.sub(r"(?:\s|,|-|–|—|\(|\band|\bin)*$", "", run))
+
+
+def _stated_times(tail: str) -> int | None:
+    m = re.match(r"\s*(?P<n>\w+) times\b|\s*(?P<t>twice)\b", tail)
+    if m is None:
+        return None
+    if m.group("t"):
+        return 2
+    raw = m.group("n").lower()
+    return int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+
+
+def _under_wins_header(text: str, pos: int) -> bool:
+    """``pos`` is in a list line whose list starts under a header line about wins ("Acting wins:")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]):
+        return False
+    lines = text[:line_start].rstrip("\n").split("\n")
+    for line in reversed(lines):
+        if not line.strip() or re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", line):
+            continue
+        return line.rstrip().endswith(":") and bool(_WIN_HEADER.search(line)) and not _EMMY_NEGATIVE.search(line)
+    return False

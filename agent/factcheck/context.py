@@ -73,6 +73,8 @@ class _Context:
     focus_film: Film | None = None
     focus_episodes: list[Episode] = field(default_factory=list)
     previous_films: list[Film] = field(default_factory=list)
+    films_seen: list[tuple[int, int, Film]] = field(default_factory=list)  # every film mention so far
+    prompt_keys: set[str] = field(default_factory=set)  # the titles the prompt names
     pinned: set[str] = field(default_factory=set)
     previous_titles: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -123,7 +125,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _series_in(index: FactIndex, text: str) -> str | None:
-    found = {index.series_slug(m.group()) for m in re.finditer(r"Game of Thrones|The Office|Friends|Simpsons", text)}
+    found = {
+        index.series_slug(m.group())
+        for m in re.finditer(
+            r"Game of Thrones|The Office|Friends|Simpsons", re.sub(r"\bOffice \(U\.?S\.?\)", "The Office", text)
+        )
+    }
     found.discard(None)
     return found.pop() if len(found) == 1 else None
 
@@ -149,6 +156,20 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
         people = [m for m in matches if _people_named(m.film, sentence)]
         exact_title = [m for m in matches if m.kind == "title"]
         for narrowed in (franchise, people, exact_title):
+            if len(narrowed) == 1:
+                return narrowed[0].film
+        # Then the whole answer and prompt, for a title the prompt asks about or one that starts its sentence (a
+        # subject, not a side mention: "Whiplash won three Oscars" after "J. K. Simmons ... it came out in 2014"):
+        # the one same-title film whose people it names, or whose year it states.
+        lead_in = re.split(r"[.!?:\n]", ctx.text[max(0, mention.start - 200) : mention.start])[-1]
+        if key not in ctx.prompt_keys and not re.fullmatch(r"[\s*_\"“'‘(•#>-]*(?:\d{1,2}[.)]\s*)?", lead_in):
+            return None
+        whole = ctx.prompt + "\n" + ctx.text
+        years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", whole)}
+        for narrowed in (
+            [m for m in matches if _people_named(m.film, whole)],
+            [m for m in matches if _film_years(m.film) & years],
+        ):
             if len(narrowed) == 1:
                 return narrowed[0].film
         return None

@@ -20,7 +20,14 @@ import logging
 import re
 from collections.abc import Sequence
 
-from agent.factcheck.awards import _check_awards, _check_emmys, _check_went_to, _check_win_list
+from agent.factcheck.awards import (
+    _check_awards,
+    _check_emmys,
+    _check_went_to,
+    _check_win_list,
+    check_award_lists,
+    check_emmy_statements,
+)
 from agent.factcheck.context import (
     _IS_A_YEAR,
     _RELEASED_AFTER,
@@ -40,6 +47,7 @@ from agent.factcheck.context import (
 from agent.factcheck.credits import (
     _check_active_director,
     _check_active_episode,
+    _check_active_pronoun,
     _check_episode_facts,
     _check_episode_role_of,
     _check_film_credits,
@@ -50,12 +58,14 @@ from agent.factcheck.franchise import (
     _check_existence,
     _check_order,
     _check_order_lists,
+    _check_oscar_roles,
     _check_seasons,
     _check_stars,
 )
 from agent.kb.aliases import (
     TextMention,
     find_titles,
+    normalize_title,
 )
 from agent.kb.facts import FactIndex
 from agent.kb.sources import Episode, Film
@@ -78,10 +88,12 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     """
     ctx = _Context(index=index, text=text, prompt=prompt, side=response)
     ctx.series = _series_in(index, prompt) or _series_in(index, text)
+    ctx.prompt_keys = {m.key for m in find_titles(prompt, index.has_title_key)} if prompt else set()
     mentions = find_titles(text, index.has_title_key)
     for start, end in _sentences(text):
         here = [m for m in mentions if start <= m.start < end]
         _check_sentence(ctx, start, end, here)
+    check_award_lists(ctx, ctx.films_seen)
     seen: set[tuple[str | None, tuple[int, int] | None]] = set()
     out: list[Claim] = []
     for claim in sorted(ctx.claims, key=lambda c: c.span or (0, 0)):
@@ -101,9 +113,10 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
             if len(eps) == 1:
                 episodes.append((m.start, m.end, eps[0]))
             continue
-        film = _resolve_film(ctx, m, sentence)
+        film = None if _inside_name(ctx, m) else _resolve_film(ctx, m, sentence)
         if film is not None:
             films.append((m.start, m.end, film))
+            ctx.films_seen.append((m.start, m.end, film))
             if m.year or _stated_year(ctx.text[m.end : m.end + 80]):
                 ctx.pinned.add(film.id)  # the response dates this film: other films of the title are ruled out
         _check_year(ctx, m, film)
@@ -112,6 +125,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_film_credits(ctx, start, end, films)
     _check_active_director(ctx, start, end, films)
     _check_active_episode(ctx, start, end, episodes)
+    _check_active_pronoun(ctx, start, end, films, episodes)
     _check_episode_role_of(ctx, start, end, episodes)
     _check_labelled_credits(ctx, start, end, films, episodes)
     _check_awards(ctx, start, end, films)
@@ -119,18 +133,34 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_win_list(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
+    _check_oscar_roles(ctx, start, end, films)
     _check_stars(ctx, start, end, films)
     _check_order_lists(ctx, start, end, mentions)
     ctx.previous_titles = [ctx.text[m.start : m.end] for m in mentions]
     _check_seasons(ctx, start, end)
     _check_emmys(ctx, start, end)
+    check_emmy_statements(ctx, start, end)
     if episodes:
         ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())
     ctx.previous_films = list({f.id: f for _, _, f in films}.values())
     if films:
         distinct = list({f.id: f for _, _, f in films}.values())
-        # "It"/"the film" in the next sentence is only resolved when this sentence named one film.
-        ctx.focus_film = distinct[0] if len(distinct) == 1 else None
+        # "It"/"the film" in the next sentence is only resolved when this sentence named one film, or when one of
+        # the films it named is the one the prompt asks about ("How did Toy Story 3 do at the Oscars?").
+        asked = [f for f in distinct if normalize_title(f.title) in ctx.prompt_keys]
+        ctx.focus_film = distinct[0] if len(distinct) == 1 else asked[0] if len(asked) == 1 else None
+
+
+def _inside_name(ctx: _Context, mention: TextMention) -> bool:
+    """A one-word title that ends a person's name ("Lee J. Cobb": the film Cobb): a name the Oscar data knows."""
+    if " " in mention.key:
+        return False
+    before = re.search(r"((?:[A-Z][\w'’-]*\.?\s+){1,3})$", ctx.text[: mention.start])
+    if before is None:
+        return False
+    words = before.group(1).split()
+    title = ctx.text[mention.start : mention.end]
+    return any(ctx.index.oscars_for_person(" ".join([*words[-k:], title])) for k in range(1, len(words) + 1))
 
 
 _OTHER_KINDS = re.compile(r"[^.]{0,40}\b(?:television|TV|short|documentary|stage|play|musical|series|miniseries)\b")

@@ -10,6 +10,7 @@ from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_v
 from agent.kb.aliases import (
     leading_names,
     normalize_name,
+    normalize_title,
     same_person,
 )
 from agent.kb.sources import Episode, Film
@@ -273,6 +274,50 @@ def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tu
         if verdict is not None:
             fix = _credit_fix(role, actual)
             ctx.claim((start + m.start(), target[1]), verdict, role, [ep.evidence()], fix)
+
+
+_ACTIVE_IT = re.compile(
+    rf"(?P<name>{_NAME}){_WHO} (?:also |then )?(?P<verb>(?:co-)?directed|(?:co-)?wrote|penned|scripted|helmed)"
+    r"(?: and (?:co-)?(?:directed|wrote))? (?:it|the episode|that episode|the film|the movie)\b"
+)
+
+
+def _check_active_pronoun(
+    ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]], episodes: list[tuple[int, int, Episode]]
+) -> None:
+    """``"Greg Daniels wrote it and Ken Kwapis directed it"``: the episode or film the sentence before named."""
+    sentence = ctx.text[start:end]
+    for m in _ACTIVE_IT.finditer(sentence):
+        name = _person(m.group("name"))
+        if len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
+            continue
+        here = {ep.id: ep for s, _, ep in episodes if s < start + m.start()}
+        focus = list(here.values()) or ctx.focus_episodes
+        one = "writer" if _WRITER_ROLE.search(m.group("verb")) else "director"
+        roles = ["writer", "director"] if " and " in m.group() else [one]
+        span = (start + m.start(), start + m.end())
+        if len(focus) == 1 and not films:
+            ep = focus[0]
+            for role in roles:
+                actual = _credited(ep, role)
+                verdict = _credit_verdict([name], actual)
+                if verdict is not None:
+                    ctx.claim(span, verdict, role, [ep.evidence()], _credit_fix(role, actual))
+        elif not here and not ctx.focus_episodes and roles == ["director"]:
+            film = _sentence_film_before(ctx, start + m.start(), films)
+            main = {f.id for _, _, f in ctx.films_seen[:1]} | {
+                f.id for _, _, f in ctx.films_seen if normalize_title(f.title) in ctx.prompt_keys
+            }
+            if film is None or film.id not in main:
+                continue  # "X directed the film" about a film mentioned in passing: too loose a link
+            verdict, evidence, actual = _director_verdict(ctx, [name], film)
+            if verdict is not None:
+                ctx.claim(span, verdict, "director", evidence, f"{film.title}: {' & '.join(actual)}")
+
+
+def _sentence_film_before(ctx: _Context, pos: int, films: list[tuple[int, int, Film]]) -> Film | None:
+    earlier = list({f.id: f for s, _, f in films if s < pos}.values())
+    return earlier[0] if len(earlier) == 1 else None if earlier else ctx.focus_film
 
 
 def _check_episode_role_of(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:

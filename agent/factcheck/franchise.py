@@ -158,7 +158,9 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         if status == "contradicted" and (voice or _may_share_role(note, actor, film)):
             continue  # a voice part, or a shared role the note may not spell out
         if status == "contradicted" and not (
-            own_film or _near(ctx, start + ms, start + me, named_here[0] if named_here else None)
+            own_film
+            or _near(ctx, start + ms, start + me, named_here[0] if named_here else None)
+            or _plays_other_part(note, actor, film, films)
         ):
             continue  # the film is an earlier sentence's or far off in this one: too loose a link to contradict
         lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
@@ -171,6 +173,62 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
             [_note_evidence(note, "who-played-whom", lines)],
             correction=" / ".join(actors),
         )
+
+
+_LIST_ROLE = re.compile(
+    rf"^\s*(?:[-*•]|\d{{1,2}}[.)])\s+\**(?P<actor>{_NAME})\**\s+[—–-]\s+\**(?P<char>{_CHARACTER})"
+)  # a cast-list line: "- Lee J. Cobb — Johnny Friendly (nominated)"
+
+
+def _check_oscar_roles(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """ "X as Y" and cast-list lines against the part an Oscar acting nomination gives X in the film.
+
+    The film is the one film the sentence names, else the film in focus; X must hold an acting nomination for it
+    that names the part, and the part said must share no word with it to be contradicted.
+    """
+    sentence = ctx.text[start:end]
+    statements = [(st.actor, st.character, st.start, st.end) for st in _cast_statements(sentence, start, films)]
+    listed = _LIST_ROLE.match(sentence)
+    if listed:
+        statements.append((listed.group("actor"), listed.group("char"), listed.start("actor"), listed.end("char")))
+    for actor, character, ms, me in statements:
+        if character in ("him", "her") or len(actor.split()) < 2:
+            continue
+        # a title inside the names themselves ("Lee J. Cobb": the film Cobb) is not the film spoken of
+        distinct = {f.id: f for s, e, f in films if not (start + ms <= s and e <= start + me)}
+        film = next(iter(distinct.values())) if len(distinct) == 1 else None if distinct else ctx.focus_film
+        if film is None:
+            continue
+        rows = [o for o in ctx.index.oscars_for_film(film.title, film.year) if o.award_class == "Acting" and o.detail]
+        theirs = [o for o in rows if same_person(actor, o.name)]
+        if not theirs:
+            continue
+        if re.search(r"['’]s?$", character):
+            continue  # "Viola Davis as Donald Miller's mother": the part is cut short
+        said = set(normalize_name(character).split()) - {"the", "a", "an", "of"}
+        parts = {d for o in theirs for d in o.detail}
+        if any(said & set(normalize_name(d).split()) for d in parts):
+            ctx.claim((start + ms, start + me), "supported", "cast", [theirs[0].evidence()])
+            continue
+        # contradicted only when the part said is another nominee's part in this film ("Lee J. Cobb — Charles
+        # Malloy": Rod Steiger's); a part the data does not name may be a nickname or a cut-short phrase
+        others = [o for o in rows if o not in theirs and any(said <= set(normalize_name(d).split()) for d in o.detail)]
+        if others:
+            fix = f"{theirs[0].name} played {', '.join(sorted(parts))}; "
+            fix += f"{others[0].name} played {', '.join(others[0].detail)}"
+            ctx.claim(
+                (start + ms, start + me), "contradicted", "cast", [theirs[0].evidence(), others[0].evidence()], fix
+            )
+
+
+def _plays_other_part(note: object, actor: str, film: Film, films: list[tuple[int, int, Film]]) -> bool:
+    """The sentence is about one film, and the note gives the actor another part in it: "Karl Urban as Scotty"
+    in a cast list of Star Trek (2009), where the note has Karl Urban as Leonard McCoy."""
+    from agent.kb import notes as notes_module
+
+    if len({f.id for _, _, f in films} - {film.id}) > 0:
+        return False
+    return bool(notes_module.roles_of(note, actor, film.title))  # type: ignore[arg-type]
 
 
 def _known_actor(note: object, actor: str, film: Film) -> bool:

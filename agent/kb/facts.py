@@ -447,7 +447,8 @@ def oscar_categories(category: str) -> tuple[str, ...]:
         key = "best " + key if f"best {key}" in OSCAR_CATEGORIES else key
     found = OSCAR_CATEGORIES.get(key)
     if found is None:
-        return (category.strip().upper(),)
+        named = category.strip()  # already canonical ("WRITING (Original Screenplay)" keeps its case)
+        return (named if any(named in cats for cats in OSCAR_CATEGORIES.values()) else named.upper(),)
     return tuple(
         c + "*" if c in {"CINEMATOGRAPHY", "ART DIRECTION", "COSTUME DESIGN", "DIRECTING"} else c for c in found
     )

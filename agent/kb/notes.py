@@ -242,12 +242,22 @@ def actors_for(note: FranchiseNote, character: str, entry: str) -> list[str]:
     the name without a note in brackets ("Darth Vader (voice)" is a Darth Vader)."""
     wanted = normalize_title(character)
     titles = _titles_of(note, entry)
-    actors: list[str] = []
-    for member in note.meta.cast:
-        if wanted in _character_keys(member.character) and titles.intersection(member.entries):
-            if member.actor not in actors:
-                actors.append(member.actor)
-    return actors
+    here = [m for m in note.meta.cast if titles.intersection(m.entries)]
+    found = [m for m in here if wanted in _character_keys(m.character)]
+    if not found:  # "Bones McCoy" is Leonard McCoy, "Scotty" Montgomery Scott: the surname, in this entry only
+        found = [m for m in here if _same_surname(wanted, m.character)]
+    return list(dict.fromkeys(m.actor for m in found))
+
+
+def _same_surname(wanted: str, character: str) -> bool:
+    said = wanted.split()
+    for key in _character_keys(character):
+        last = key.split()[-1] if len(key.split()) >= 2 else ""
+        if len(last) >= 4 and (
+            said[-1] == last or len(said) == 1 and said[0].startswith(last) and len(said[0]) - len(last) <= 2
+        ):
+            return True
+    return False
 
 
 def roles_of(note: FranchiseNote, actor: str, entry: str) -> list[str]:
