@@ -490,3 +490,100 @@ def test_the_blind_wordings_keep_their_reach_without_false_alarms(fact_index: Fa
     assert not any(false.values()), false
     fell = {s: (caught[s], floor) for s, floor in _BLIND_FLOOR[file, part].items() if caught[s] < floor}
     assert not fell, fell  # (caught now, committed floor) per shape
+
+
+def _by_text(claims: list[Claim]) -> dict[str, tuple[str, str | None]]:
+    return {c.text: (c.status, c.correction) for c in claims}
+
+
+def test_a_bulleted_list_of_oscar_wins_checks_each_line_and_the_part(fact_index: FactIndex) -> None:
+    marty = (
+        "Marty is a 1955 romantic drama directed by Delbert Mann.\n\nAt the Oscars it swept the big categories:\n"
+        "- Best Picture\n- Best Director (Delbert Mann)\n- Best Supporting Actress (Betsy Blair)\n"
+    )
+    found = _by_text(_claims(fact_index, marty))
+    assert found["Best Director (Delbert Mann)"][0] == "supported"
+    assert found["Best Supporting Actress (Betsy Blair)"][0] == "contradicted"
+    network = (
+        "Network won four Oscars, three of them for acting:\n\n1. Peter Finch — Best Actor, for playing Max "
+        "Schumacher\n2. **Best Actress** — Faye Dunaway, as Diana Christensen\n3. Paddy Chayefsky — Best Original "
+        "Screenplay"
+    )
+    found = _by_text(_claims(fact_index, network, prompt="Which Oscars did Network (1976) win?"))
+    status, fix = found["Peter Finch — Best Actor, for playing Max Schumacher"]
+    assert status == "contradicted" and fix and "Howard Beale" in fix and "William Holden" in fix
+    assert found["Best Actress** — Faye Dunaway, as Diana Christensen"][0] == "supported"
+    assert found["Paddy Chayefsky — Best Original Screenplay"][0] == "supported"
+    # a list of nominations, or a list under a header that is not about wins, is not read as wins
+    losses = "Network lost these Oscars:\n- Best Picture\n- Best Director"
+    assert not _claims(fact_index, losses, prompt="Network (1976)")
+
+
+def test_emmy_wins_said_without_the_emmy_for_and_in_a_list(fact_index: FactIndex) -> None:
+    text = (
+        "Christina Applegate won Outstanding Guest Actress in 2003 as Amy. Lisa Kudrow won Supporting Actress in a "
+        "Comedy Series in 1999.\n\nActing wins:\n- Jonathan Banks (Mike Ehrmantraut): Supporting Actor in 2013.\n"
+        "- Aaron Paul (Jesse Pinkman): Supporting Actor three times - 2010, 2012 and 2014."
+    )
+    found = _by_text(_claims(fact_index, text, prompt="Which actors won Emmys?"))
+    assert found["Christina Applegate won Outstanding Guest Actress in 2003"] == ("supported", None)
+    assert found["Lisa Kudrow won Supporting Actress in a Comedy Series in 1999"] == ("contradicted", "won in 1998")
+    assert found["Jonathan Banks (Mike Ehrmantraut): Supporting Actor in 2013"][0] == "contradicted"
+    assert found["Aaron Paul (Jesse Pinkman): Supporting Actor three times - 2010, 2012 and 2014"][0] == "supported"
+    # nominations and losses are left alone, and so is any of it when nothing speaks of the Emmys
+    assert not _claims(fact_index, "Jonathan Banks was nominated for Supporting Actor in 2013 but lost.", "Emmys?")
+    assert not _claims(fact_index, "Lisa Kudrow won Supporting Actress in a Comedy Series in 1999.")
+
+
+def test_parts_from_oscar_nominations_and_note_cast_by_surname(fact_index: FactIndex) -> None:
+    text = (
+        "On the Waterfront (1954) has a great cast:\n\n- Marlon Brando — Terry Malloy\n- Lee J. Cobb — Charles "
+        "Malloy\n- Rod Steiger — Charles Malloy"
+    )
+    found = _by_text(_claims(fact_index, text))
+    assert found["Marlon Brando — Terry Malloy"][0] == "supported"
+    status, fix = found["Lee J. Cobb — Charles Malloy"]  # not the film Cobb (1994): the name's last word
+    assert status == "contradicted" and fix and "Johnny Friendly" in fix and "Rod Steiger" in fix
+    assert found["Rod Steiger — Charles Malloy"][0] == "supported"
+    # a part cut short by a possessive, or one no nominee played, says nothing
+    assert not [
+        c for c in _claims(fact_index, "Doubt (2008) has Viola Davis as Donald Miller's mother.") if c.kind == "cast"
+    ]
+    _needs_note(fact_index, "star_trek")
+    crew = "Star Trek (2009) recast the crew: Chris Pine as Kirk, Karl Urban as Scotty, Simon Pegg as Bones McCoy."
+    found = _by_text(_claims(fact_index, crew))
+    assert found["Karl Urban as Scotty"] == ("contradicted", "Simon Pegg")
+    assert found["Simon Pegg as Bones McCoy"] == ("contradicted", "Karl Urban")
+    right = "Star Trek (2009) recast the crew: Karl Urban as Bones McCoy and Simon Pegg as Scotty."
+    assert {c.status for c in _claims(fact_index, right) if c.kind == "cast"} == {"supported"}
+
+
+def test_credits_with_a_pronoun_for_the_episode_or_the_main_film(fact_index: FactIndex) -> None:
+    text = '"Goodbye, Michael" is the season 7 episode. Greg Daniels wrote it and Ken Kwapis directed it.'
+    found = _by_text(_claims(fact_index, text, prompt="Who wrote and directed Michael's last episode of The Office?"))
+    assert found["Greg Daniels wrote it"][0] == "supported"
+    assert found["Ken Kwapis directed it"] == ("contradicted", "directed by Paul Feig")
+    heat = _by_text(_claims(fact_index, "Heat (1995) is a crime film. Ridley Scott directed it."))
+    assert heat["Ridley Scott directed it"][0] == "contradicted"
+    # "the film" after a sentence about a film named in passing is not that film
+    aside = "Heat (1995) is a crime film. It recalls The Godfather Part II. Michael Mann directed the film."
+    assert not [c for c in _claims(fact_index, aside) if c.kind == "director" and c.status == "contradicted"]
+
+
+def test_a_shared_title_is_told_apart_by_the_answers_people_and_the_prompt_picks_it(fact_index: FactIndex) -> None:
+    whiplash = (
+        "Fletcher is played by J. K. Simmons, opposite Miles Teller. It came out in 2014.\n\nWhiplash won three "
+        "Oscars: Best Supporting Actor for Simmons, Best Film Editing, and Best Original Screenplay for Chazelle."
+    )
+    found = _by_text(_claims(fact_index, whiplash))
+    assert found["won three Oscars"][0] == "supported"
+    assert found["Best Original Screenplay for Chazelle"][0] == "contradicted"
+    # a side mention ("the Punisher", a character) is not narrowed by the rest of the answer
+    side = "Punisher: War Zone (2008) is the third film based on the Punisher, directed by Lexi Alexander."
+    assert not [c for c in _claims(fact_index, side) if c.status == "contradicted"]
+    toy = "Toy Story 3 (2010) was directed by Lee Unkrich, who co-directed Toy Story 2.\n\nIt also won Best Picture."
+    asked = _by_text(_claims(fact_index, toy, prompt="How did Toy Story 3 do at the Oscars?"))
+    assert asked["won Best Picture"][0] == "contradicted"
+    # a category whose name changed over time is not read as a loss
+    victor = "Victor/Victoria (1982) won the Academy Award for Best Original Score."
+    assert not [c for c in _claims(fact_index, victor) if c.kind == "award" and c.status == "contradicted"]

@@ -424,6 +424,8 @@ def _with_header(text: str, items: list[tuple[int, int]]) -> tuple[tuple[int, in
 
 def _read_item(ctx: _Context, text: str, span: tuple[int, int]) -> _ListItem | None:
     item = text[span[0] : span[1]]
+    lead, trail = len(item) - len(item.lstrip("*_` ")), len(item) - len(item.rstrip("*_` ."))
+    span = (span[0] + lead, span[1] - trail)  # the claim reads "Best Actress** — X", not "**Best Actress** — X"
     plain = re.sub(r"[*_`]", " ", item)
     cats: Sequence[str] | None = None
     person: str | None = None
