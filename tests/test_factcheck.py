@@ -405,10 +405,40 @@ def test_the_award_went_to_a_person(fact_index: FactIndex) -> None:
         ("1972 saw the release of The Godfather.", "year", "supported"),
         ("The Dirty Dozen (1967) won the Academy Award for Best Sound Editing.", "award", "supported"),
         ("Julia Roberts is an Oscar winner, having won Best Actress for Erin Brockovich.", "award", "supported"),
+        ("**The Godfather** (1974) is a crime epic.", "year", "contradicted"),  # markdown around the title
+        ("*The Godfather* (1972) is a crime epic.", "year", "supported"),
+        ("__The Godfather__ was directed by Martin Scorsese.", "director", "contradicted"),
+        ("The Godfather came out in March 1974.", "year", "contradicted"),
+        ("The Godfather is from 1974.", "year", "contradicted"),
+        ("The Godfather was a 1972 release.", "year", "supported"),
+        ("The Godfather first hit screens in 1974.", "year", "contradicted"),
+        ("The Godfather (1974, dir. Francis Ford Coppola)", "year", "contradicted"),
+        ("The Godfather (dir. Francis Ford Coppola, 1972)", "year", "supported"),
+        ("Francis Ford Coppola's 1974 film The Godfather is a crime epic.", "year", "contradicted"),
+        ("In 1974, Francis Ford Coppola released The Godfather.", "year", "contradicted"),
+        ("The Godfather was directed by the legendary Martin Scorsese.", "director", "contradicted"),
+        ("Martin Scorsese took the helm for The Godfather (1972).", "director", "contradicted"),
+        ("The Godfather (1972): directed by Francis Ford Coppola", "director", "supported"),
+        ("Annie Hall scooped Best Picture.", "award", "supported"),
+        ("Jaws went on to win Best Picture.", "award", "contradicted"),
+        ("Jaws is a Best Picture winner.", "award", "contradicted"),
     ],
 )
 def test_other_wordings_of_years_credits_and_awards(fact_index: FactIndex, text: str, kind: str, status: str) -> None:
     assert _one(_claims(fact_index, text), kind).status == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Little Foxes' author wrote it after her 1939 drama The Little Foxes.",  # the play, not the 1941 film
+        "It adapts the 1929 musical June Moon.",
+        "The Southerner (1945) was directed by Jean Renoir. Renoir was named Best Director by the National Board.",
+        "snake_case and 2 * 3 * 4 stay as written; * a bullet",
+    ],
+)
+def test_a_stage_work_before_a_title_and_stray_markers_say_nothing(fact_index: FactIndex, text: str) -> None:
+    assert not [c for c in _claims(fact_index, text) if c.status == "contradicted"]
 
 
 def test_other_wordings_of_who_played_whom(fact_index: FactIndex) -> None:

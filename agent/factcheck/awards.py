@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 _AWARD = re.compile(
     r"\b(?P<verb>won|wins|took(?: home)?|received|earned|picked up|collected|claimed|(?:was|were) awarded|"
+    r"scooped|bagged|grabbed|landed|nabbed|went on to win|"  # not "was named": critics' awards use it too
+    r"(?:is|was) (?:a|an|the)(?= Best [A-Z][\w ]{2,40}? (?:winner|recipient)\b)|"
     r"became an? (?:Academy Award|Oscar)[- ]winner for|(?:was|were) (?:honou?red|rewarded) with|"
     r"(?:was |were |been )?nominated for|did not win|didn't win|never won|(?:was|were) not nominated for)\s+"
     r"(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+(?:for\s+|\((?=Best ))|the (?=Best ))?"

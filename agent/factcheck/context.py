@@ -30,20 +30,29 @@ def _person(name: str) -> str:
     return _CLEFT.sub("", name)
 
 
-_CINEMAS = r"(?:theaters|theatres|cinemas|the big screen)"
+_CINEMAS = r"(?:theaters|theatres|cinemas|screens|the big screen)"
 _RELEASED = (
     rf"(?:released|came out|premiered|opened|debuted|dates from|(?:hit|reached) {_CINEMAS}|arrived in {_CINEMAS})"
 )
+_MONTH = (
+    r"(?:(?:early |late |mid-)?(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)(?: of)? )"
+)
 _YEAR_AFTER = re.compile(
     r"^(?:\s*\((?:(?:first |originally )?released (?:in )?)?(?P<p>\d{4})\)|,? (?:which |that )?(?:was |is |were )?"
-    rf"(?:first |originally )?{_RELEASED}(?: in {_CINEMAS})?(?: (?:back )?in)? (?P<r>\d{{4}})\b"
-    r"|\s*(?:[—–:,-]\s*|\(\s*)(?:(?:[Rr]elease(?: year| date)?|[Yy]ear)\s*:|[Rr]eleased(?: in)?:?)\s*(?P<l>\d{4})\b)"
-)  # "(1994)", "was released in 1994", "first reached theaters back in 1994", "— release year: 1994"
+    rf"(?:first |originally )?{_RELEASED}(?: in {_CINEMAS})?(?: (?:back )?in)? {_MONTH}?(?P<r>\d{{4}})\b"
+    r"|\s*(?:[—–:,-]\s*|\(\s*)(?:(?:[Rr]elease(?: year| date)?|[Yy]ear)\s*:|[Rr]eleased(?: in)?:?)\s*(?P<l>\d{4})\b"
+    r"|,? (?:is |was )?from (?P<f>(?:19|20)\d\d)\b(?![\w'’-])"
+    r"|\s*\((?P<q>(?:19|20)\d\d),|\s*\([Dd]ir(?:\.|ected by) [^()]{1,40}?,\s*(?P<d>(?:19|20)\d\d)\))"
+)  # "(1994)", "was released in 1994", "first reached theaters back in 1994", "— release year: 1994", "is from 1994",
+# "came out in October 1994", "(1994, dir. X)", "(dir. X, 1994)"
 # A year stated before the title: "Released in 1994, Pulp Fiction ...", "the 1994 film Pulp Fiction", and "In 1994,
 # Pulp Fiction ..." when a release verb follows the title (see ``_RELEASED_AFTER``).
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:[Ff]irst |[Oo]riginally )?(?:[Rr]eleased|[Pp]remiered|[Oo]pened|[Dd]ebuted) in (?P<r>\d{4}),\s+"
-    r"|\b[Tt]he (?P<y>(?:19|20)\d\d) (?P<words>(?:[\w-]+ ){0,3}?)(?:film|movie),?\s+"
+    r"|\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w.-]*['’]s) (?P<y>(?:19|20)\d\d) (?P<words>(?:[\w-]+ ){0,3}?)"
+    r"(?:film|movie|blockbuster|picture|biopic),?\s+"  # not "drama", "musical", "thriller": plays and novels too
+    r"|(?:^|[.!?]\s+|\n\s*)In (?P<v>(?:19|20)\d\d),\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?:released|directed|made)\s+"
     r"|(?:^|[.!?]\s+|\n\s*)(?:In (?P<i>(?:19|20)\d\d),|It was in (?P<c>(?:19|20)\d\d) that)\s+"
     r"|\b(?P<s>(?:19|20)\d\d) saw the (?:release|premiere|debut) of\s+)$"
 )
@@ -52,7 +61,7 @@ _YEAR_OF_BEFORE = re.compile(r"\b(?:[Tt]he )?(?:[Rr]elease year|[Yy]ear of relea
 _YEAR_OF_AFTER = re.compile(r"^(?:\s+(?:is|was)|\s*:)\s*(?P<y>(?:19|20)\d\d)\b")
 _RELEASED_AFTER = re.compile(rf"^,? (?:was |were )?(?:first |originally )?{_RELEASED}\b")
 _IS_A_YEAR = re.compile(
-    r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie)\b"
+    r"^(?:\s*\([^)]{0,60}\))?,? (?:is|was) an? (?P<y>(?:18|19|20)\d\d) (?:[\w-]+ ){0,4}?(?:film|movie|release)\b"
 )
 _PRONOUNS = frozenset({"He", "She", "They", "It", "This", "That", "These", "Both", "Who", "Which", "The"})
 # number words the checks read ("three Oscars", "nine seasons")
@@ -184,7 +193,7 @@ def _stated_year(after: str) -> int | None:
 
 def _year_of(m: re.Match[str]) -> str | None:
     """The year a ``_YEAR_AFTER`` / ``_IS_A_YEAR`` match states, whichever wording group matched."""
-    return next((v for g in ("p", "r", "l", "y") if (v := m.groupdict().get(g))), None)
+    return next((v for g in ("p", "r", "l", "f", "q", "d", "y") if (v := m.groupdict().get(g))), None)
 
 
 def _other_version(ctx: _Context, film: Film) -> bool:

@@ -86,6 +86,9 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
         prompt: the task prompt, used only for context (which series or franchise the question is about).
         response: which side of a side-by-side task ``text`` is.
     """
+    original = text
+    text, where = _without_emphasis(text)  # "**Goodfellas** (1992)" reads as "Goodfellas (1992)"
+    prompt = _without_emphasis(prompt)[0]
     ctx = _Context(index=index, text=text, prompt=prompt, side=response)
     ctx.series = _series_in(index, prompt) or _series_in(index, text)
     ctx.prompt_keys = {m.key for m in find_titles(prompt, index.has_title_key)} if prompt else set()
@@ -99,8 +102,38 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     for claim in sorted(ctx.claims, key=lambda c: c.span or (0, 0)):
         if (claim.kind, claim.span) not in seen:
             seen.add((claim.kind, claim.span))
-            out.append(claim)
+            out.append(_in_original(claim, original, where) if where is not None else claim)
     return out
+
+
+# Markdown emphasis around or inside a phrase: "**Title**", "*Title*", "_Title_", "`Title`". A bullet ("* item") and
+# a word's own underscore ("snake_case") are not emphasis.
+_EMPHASIS = re.compile(r"(?<![\w*_])(?:\*{1,3}|_{1,3})(?=[^\s*_])|(?<=[^\s*_])(?:\*{1,3}|_{1,3})(?![\w*_])|`")
+
+
+def _without_emphasis(text: str) -> tuple[str, list[int] | None]:
+    """The text without markdown emphasis, and where each of its characters was in ``text`` (None: unchanged)."""
+    if not _EMPHASIS.search(text):
+        return text, None
+    kept: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in _EMPHASIS.finditer(text):
+        kept.append(text[last : m.start()])
+        where.extend(range(last, m.start()))
+        last = m.end()
+    kept.append(text[last:])
+    where.extend(range(last, len(text)))
+    return "".join(kept), where
+
+
+def _in_original(claim: Claim, original: str, where: list[int]) -> Claim:
+    """A claim found on the text without emphasis, with its span and text in the response as written."""
+    if claim.span is None:
+        return claim
+    start, end = claim.span
+    span = (where[start], where[end - 1] + 1) if end > start else (where[start], where[start])
+    return claim.model_copy(update={"span": span, "text": original[span[0] : span[1]].strip() or claim.text})
 
 
 def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
@@ -187,7 +220,7 @@ def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] |
         return None
     if b.group("words") and (_OTHER_KINDS.match(b.group("words")) or re.search(r"\b[A-Z]", b.group("words"))):
         return None  # "the 1984 television film X", "the 1932 German film X" (the original of a remake?)
-    return int(next(v for g in ("r", "y", "i", "c", "s") if (v := b.group(g)))), lo + b.start(), e, True
+    return int(next(v for g in ("r", "y", "i", "c", "s", "v") if (v := b.group(g)))), lo + b.start(), e, True
 
 
 def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 _CREDIT = re.compile(
     r"\b(?P<role>(?:co-)?directed|written|(?:co-)?wrote|(?:co-)?helmed|penned|scripted|authored|"
     r"(?:a )?(?:script|teleplay))(?: and (?:co-)?(?:directed|written))? by "
+    r"(?:the (?:great|legendary|acclaimed|visionary|late|celebrated|renowned|iconic) )?"
     r"|\b(?:(?:made|helmed|shot) by|from) (?:the )?director "  # "made by director X", "from director X"
     r"|\b(?:is|was) an? (?:\d{4} )?(?:film|movie) by "  # "Jaws is a film by Steven Spielberg"
 )
@@ -55,7 +56,8 @@ _ACTIVE_DIRECTED = re.compile(
     rf"(?P<lead>\b(?:[Dd]irector|[Ff]ilmmaker) )?(?P<name>{_NAME}){_WHO} (?:also |later )?"
     r"(?P<verb>(?:co-)?directed|(?:co-)?helmed|(?:was|is) (?:also )?the director (?:of|behind)|made|shot|"
     r"(?:[a-z]+ ){0,6}?as the director of|(?:was|is) behind the camera (?:for|on)|"
-    r"(?:served|serves) as (?:the )?director (?:on|of|for)) "
+    r"(?:served|serves) as (?:the )?director (?:on|of|for)|(?:took|takes) the helm (?:for|of|on)|"
+    r"(?:was|is) at the helm (?:of|for|on)) "
     r"(?P<group>all (?:three|four|five|six|seven|of them)|both(?: films| of them)?|each of them)?"
 )  # "Ridley Scott directed Gladiator", "X helmed Y", "X was the director of Y", "Director X made Y"
 # "The director of Jaws is Steven Spielberg", "Jaws's director was Steven Spielberg": the name comes after the title
@@ -180,7 +182,10 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
         before = [f for f in films if f[1] <= start + cs]
         if before:
             s0, e0, film = before[-1]
-            if not _close(ctx.text[e0 : start + cs], 80) or re.search(r"\b(?:all|both|each)\s+$", sentence[:cs]):
+            gap = ctx.text[e0 : start + cs]
+            if not (_close(gap, 80) or re.fullmatch(r"\s*(?:\(\d{4}\))?\s*[:—–-]\s*", gap)) or re.search(
+                r"\b(?:all|both|each)\s+$", sentence[:cs]
+            ):
                 continue
         elif ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
             s0, film = start, ctx.focus_film
