@@ -223,6 +223,13 @@ def _won_kindred(rows: Iterable[Oscar], cats: Sequence[str]) -> bool:
     return any(o.winner and o.canonical_category.split(" (")[0] in families for o in rows)
 
 
+def _not_won(film: Film, label: str, nominated: bool) -> str:
+    """The correction for a win the film did not have."""
+    return (
+        f"{film.title} was nominated for {label} but did not win" if nominated else f"{film.title} did not win {label}"
+    )
+
+
 def _category_rows(rows: Iterable[Oscar], cats: Sequence[str]) -> list[Oscar]:
     return [o for o in rows if any(o.canonical_category.startswith(c.rstrip("*")) for c in cats)]
 
@@ -262,12 +269,7 @@ def _film_award(
             return  # won "Original Song Score" and said "Original Score": the category's name changed over time
         else:
             ev = [o.evidence() for o in rows[:1]] + _winner_evidence(ctx, cats, film.year)
-            fix = (
-                f"{film.title} was nominated for {label} but did not win"
-                if rows
-                else f"{film.title} did not win {label}"
-            )
-            ctx.claim(span, "contradicted", "award", ev, correction=fix)
+            ctx.claim(span, "contradicted", "award", ev, correction=_not_won(film, label, bool(rows)))
     elif rows:
         ctx.claim(span, "supported", "award", [rows[0].evidence()])
     elif ctx.index.oscars_in(label, film.year):
@@ -453,20 +455,16 @@ def _read_item(ctx: _Context, text: str, span: tuple[int, int]) -> _ListItem | N
 def _list_item_claim(ctx: _Context, film: Film, rows: Sequence[Oscar], item: _ListItem) -> None:
     in_cat = _category_rows(rows, item.cats)
     winners = [o for o in in_cat if o.winner]
-    if item.person is not None and len(normalize_name(item.person).split()) >= 1:
+    if item.person:
         theirs = [o for o in in_cat if any(same_person(item.person, n) for n in (o.name, *o.nominees))]
         if theirs:
             in_cat, winners = theirs, [o for o in theirs if o.winner]
         elif winners and len(item.person.split()) >= 2:
-            fix = f"{winners[0].quote()}"
-            ctx.claim(item.span, "contradicted", "award", [winners[0].evidence()], fix)
+            ctx.claim(item.span, "contradicted", "award", [winners[0].evidence()], winners[0].quote())
             return
     if not winners:
         evidence = [o.evidence() for o in in_cat[:1]] + _winner_evidence(ctx, item.cats, film.year)
-        label = item.cats[0].rstrip("*").title()
-        fix = f"{film.title} {'was nominated for' if in_cat else 'did not win'} {label}" + (
-            " but did not win" if in_cat else ""
-        )
+        fix = _not_won(film, item.cats[0].rstrip("*").title(), bool(in_cat))
         ctx.claim(item.span, "contradicted", "award", evidence, fix)
         return
     won = winners[0]
@@ -487,7 +485,6 @@ _EMMY_CATEGORY = re.compile(
 )
 _EMMY_NEGATIVE = re.compile(r"nominat|\blost\b|did(?:n't| not) win|never won|without winning|\bsnub", re.IGNORECASE)
 _EMMY_WON = re.compile(r"\b(?:won|wins|took(?: home)?|picked up|earned|collected|received)\b")
-_TIMES = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|twice)\s*(?:times)?\b")
 
 
 def check_emmy_statements(ctx: _Context, start: int, end: int) -> None:
