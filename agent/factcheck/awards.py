@@ -471,12 +471,24 @@ def _list_item_claim(ctx: _Context, film: Film, rows: Sequence[Oscar], item: _Li
     if item.character and won.award_class == "Acting" and won.detail:
         said = set(normalize_name(item.character).split())
         # another nominee's part ("Peter Finch — Best Actor, for playing Max Schumacher": William Holden's)
-        other = [o for o in rows if o is not won and any(said <= set(normalize_name(d).split()) for d in o.detail)]
-        if other and not any(said & set(normalize_name(d).split()) for d in won.detail):
-            fix = f"{won.name} played {', '.join(won.detail)}; {other[0].name} played {', '.join(other[0].detail)}"
-            ctx.claim(item.span, "contradicted", "cast", [won.evidence(), other[0].evidence()], fix)
+        other = part_of_another(said, rows, [won])
+        if other and not plays_part(said, won):
+            fix = f"{won.name} played {', '.join(won.detail)}; {other.name} played {', '.join(other.detail)}"
+            ctx.claim(item.span, "contradicted", "cast", [won.evidence(), other.evidence()], fix)
             return
     ctx.claim(item.span, "supported", "award", [won.evidence()])
+
+
+def plays_part(said: set[str], nomination: Oscar) -> bool:
+    """An acting nomination's part shares a word with the part said (``said``: its words, normalised)."""
+    return any(said & set(normalize_name(d).split()) for d in nomination.detail)
+
+
+def part_of_another(said: set[str], rows: Sequence[Oscar], skip: Sequence[Oscar]) -> Oscar | None:
+    """The nomination outside ``skip`` whose part holds every word of the part said: whose part it really is."""
+    return next(
+        (o for o in rows if o not in skip and any(said <= set(normalize_name(d).split()) for d in o.detail)), None
+    )
 
 
 _EMMY_CATEGORY = re.compile(

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from agent.factcheck.awards import part_of_another, plays_part
 from agent.factcheck.context import _NAME, _NUMBER_WORDS, _Context, _note_evidence, _note_for, _person, _series_in
 from agent.kb.aliases import (
     TextMention,
@@ -206,19 +207,16 @@ def _check_oscar_roles(ctx: _Context, start: int, end: int, films: list[tuple[in
         if re.search(r"['’]s?$", character):
             continue  # "Viola Davis as Donald Miller's mother": the part is cut short
         said = set(normalize_name(character).split()) - {"the", "a", "an", "of"}
-        parts = {d for o in theirs for d in o.detail}
-        if any(said & set(normalize_name(d).split()) for d in parts):
+        if any(plays_part(said, o) for o in theirs):
             ctx.claim((start + ms, start + me), "supported", "cast", [theirs[0].evidence()])
             continue
         # contradicted only when the part said is another nominee's part in this film ("Lee J. Cobb — Charles
         # Malloy": Rod Steiger's); a part the data does not name may be a nickname or a cut-short phrase
-        others = [o for o in rows if o not in theirs and any(said <= set(normalize_name(d).split()) for d in o.detail)]
-        if others:
-            fix = f"{theirs[0].name} played {', '.join(sorted(parts))}; "
-            fix += f"{others[0].name} played {', '.join(others[0].detail)}"
-            ctx.claim(
-                (start + ms, start + me), "contradicted", "cast", [theirs[0].evidence(), others[0].evidence()], fix
-            )
+        other = part_of_another(said, rows, theirs)
+        if other:
+            parts = sorted({d for o in theirs for d in o.detail})
+            fix = f"{theirs[0].name} played {', '.join(parts)}; {other.name} played {', '.join(other.detail)}"
+            ctx.claim((start + ms, start + me), "contradicted", "cast", [theirs[0].evidence(), other.evidence()], fix)
 
 
 def _plays_other_part(note: object, actor: str, film: Film, films: list[tuple[int, int, Film]]) -> bool:
