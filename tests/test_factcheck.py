@@ -222,6 +222,40 @@ def test_release_order_chronology_and_who_played_whom(fact_index: FactIndex) -> 
     assert cast.status == "contradicted" and cast.correction == "Alden Ehrenreich"
 
 
+def test_sequel_prequel_and_set_between_against_the_chronology(fact_index: FactIndex) -> None:
+    _needs_note(fact_index, "pixar")
+    _needs_note(fact_index, "mcu")
+
+    def order(text: str) -> list[tuple[str, str, str | None]]:
+        return [(c.text, c.status, c.correction) for c in _claims(fact_index, text) if c.kind == "order"]
+
+    assert order("Monsters University is a prequel to Monsters, Inc.")[0][1] == "supported"
+    assert order("Monsters University is a sequel to Monsters, Inc.")[0][1:] == (
+        "contradicted",
+        "Monsters University is set before Monsters, Inc.: a prequel",
+    )
+    # the bare word, said of the film the sentence before named, compared with the earlier film the answer named
+    listed = (
+        "1. **Monsters, Inc. (2001)** - directed by Pete Docter.\n"
+        "2. **Monsters University (2013)** - directed by Dan Scanlon. This is the sequel, picking up after the first."
+    )
+    assert order(listed) == [
+        ("This is the sequel", "contradicted", "Monsters University is set before Monsters, Inc.: a prequel")
+    ]
+    assert order("Rogue One: A Star Wars Story (2016), a prequel to Star Wars, came out in 2016.")[0][1] == "supported"
+    between = order("Black Widow is set between Captain America: Civil War and Avengers: Infinity War.")
+    assert between[0][1] == "supported"
+    wrong = order(
+        "Black Widow (2021) came out after Endgame, but it slots in between Avengers: Infinity War and Endgame"
+    )
+    assert [w[:2] for w in wrong if "between" in w[0]] == [
+        ("it slots in between Avengers: Infinity War and Endgame", "contradicted")
+    ]
+    # a sequel series, a spiritual sequel, a film the chronology leaves out: no verdict
+    assert order("Toy Story 2 is a spiritual sequel to Monsters, Inc.") == []
+    assert order("Monsters University got a sequel series, Monsters at Work.") == []
+
+
 def test_who_played_whom_with_an_article_and_a_pronoun(fact_index: FactIndex) -> None:
     _needs_note(fact_index, "dc_films")
     text = "Jack Nicholson played the Joker in Batman (1989), and Joaquin Phoenix played him in Suicide Squad (2016)."

@@ -80,6 +80,7 @@ class _Context:
     side: ResponseSide
     series: str | None = None
     focus_film: Film | None = None
+    asked_film: Film | None = None  # the one film the prompt names, if it names one
     focus_episodes: list[Episode] = field(default_factory=list)
     previous_films: list[Film] = field(default_factory=list)
     films_seen: list[tuple[int, int, Film]] = field(default_factory=list)  # every film mention so far

@@ -54,12 +54,14 @@ from agent.factcheck.credits import (
     _check_labelled_credits,
 )
 from agent.factcheck.franchise import (
+    _check_between,
     _check_cast,
     _check_existence,
     _check_order,
     _check_order_lists,
     _check_oscar_roles,
     _check_seasons,
+    _check_sequel_of,
     _check_stars,
 )
 from agent.kb.aliases import (
@@ -91,7 +93,9 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     prompt = _without_emphasis(prompt)[0]
     ctx = _Context(index=index, text=text, prompt=prompt, side=response)
     ctx.series = _series_in(index, prompt) or _series_in(index, text)
-    ctx.prompt_keys = {m.key for m in find_titles(prompt, index.has_title_key)} if prompt else set()
+    asked = find_titles(prompt, index.has_title_key) if prompt else []
+    ctx.prompt_keys = {m.key for m in asked}
+    ctx.focus_film = ctx.asked_film = _asked_film(index, prompt, asked)
     mentions = find_titles(text, index.has_title_key)
     for start, end in _sentences(text):
         here = [m for m in mentions if start <= m.start < end]
@@ -104,6 +108,17 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
             seen.add((claim.kind, claim.span))
             out.append(_in_original(claim, original, where) if where is not None else claim)
     return out
+
+
+def _asked_film(index: FactIndex, prompt: str, asked: Sequence[TextMention]) -> Film | None:
+    """The one film the prompt asks about ("Which MCU regulars show up in Spider-Man: Homecoming?"), which a
+    sentence that names no film speaks of until the answer names one; None when the prompt names several titles or
+    its title names several films (remakes) and gives no year."""
+    if len({m.key for m in asked}) != 1:
+        return None
+    title = prompt[asked[0].start : asked[0].end]
+    films = index.find_films(title, asked[0].year, kinds=("title", "variant"))
+    return films[0].film if len(films) == 1 else None
 
 
 # Markdown emphasis around or inside a phrase: "**Title**", "*Title*", "_Title_", "`Title`". A bullet ("* item") and
@@ -169,6 +184,8 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_oscar_roles(ctx, start, end, films)
     _check_stars(ctx, start, end, films)
     _check_order_lists(ctx, start, end, mentions)
+    _check_sequel_of(ctx, start, end, mentions)
+    _check_between(ctx, start, end, mentions)
     ctx.previous_titles = [ctx.text[m.start : m.end] for m in mentions]
     _check_seasons(ctx, start, end)
     _check_emmys(ctx, start, end)

@@ -33,7 +33,9 @@ _CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]*)(?: (?:[A-Z][\w'’.-]+|of|the|de
 # "X played Y", "X was cast as Y", "X took on the role of Y", "Z stars X as Y" (the bare "as")
 _PLAYED = re.compile(
     rf"(?P<actor>{_NAME})(?:,? who)? (?P<verb>played|plays|portrayed|portrays|voiced|voices|starred as|stars as|"
-    r"(?:was|is) cast as|appears as|appeared as|(?:took|takes) on the (?:role|part) of|"
+    r"(?:was|is) cast as|appears as|appeared as|(?:took|takes) on the (?:role|part) of|returns as|returned as|"
+    r"(?:is|was) back as|comes back as|came back as|cameos as|(?:reprises|reprised) (?:his|her|their) role as|"
+    r"(?:has|had|makes|made) an? (?:brief |short |small |quick |surprise |uncredited )?(?:appearance|cameo) as|"
     rf"(?:played|plays) the (?:role|part) of|in the (?:role|part) of|as) (?P<char>{_CHARACTER}|him|her)\b"
 )  # also "It's X who plays Y", "T cast X in the role of Y"
 # "Y was played by X", "the role of Y went to X"
@@ -148,9 +150,13 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         if film is None:
             continue
         note = _note_for(ctx, film.title)
+        actors = notes_module.actors_for(note, named, film.title) if note is not None else []  # type: ignore[arg-type]
+        if not named_here and not actors and ctx.asked_film is not None and ctx.asked_film is not film:
+            film = ctx.asked_film  # "Keaton's own Batman past" moved the focus; the part is in the film asked about
+            note = _note_for(ctx, film.title)
+            actors = notes_module.actors_for(note, named, film.title) if note is not None else []  # type: ignore[arg-type]
         if note is None:
             continue
-        actors = notes_module.actors_for(note, named, film.title)  # type: ignore[arg-type]
         if not actors or paired and notes_module.actors_for(note, actor, film.title):  # type: ignore[arg-type]
             continue  # "Darth Vader (Anakin Skywalker)": two names of one character, no actor
         status = "supported" if any(same_person(actor, a) for a in actors) else "contradicted"
@@ -494,3 +500,147 @@ def _check_order_lists(ctx: _Context, start: int, end: int, mentions: Sequence[T
     ctx.claim(
         (start + story.start(), start + first.end()), "supported" if ok else "contradicted", "order", evidence, fix
     )
+
+
+_SEQUEL_OF = re.compile(
+    r"\b(?:an?|the|its) (?:direct |standalone )?(?P<rel>sequel|prequel)(?: (?P<to>to|of)\b)?", re.IGNORECASE
+)
+_BARE_END = re.compile(r"\s*(?:[,.;:!—–)]|$|(?:that|which|picking|set|following|released|and|in|where|with)\b)")
+_SUBJECT_GAP = re.compile(r"^\)?\s*(?:\((?:19|20)\d\d\)\s*)?(?:,\s*|(?:is|was|serves as|acts as)\s+)?$")
+_PRONOUN_SUBJECT = re.compile(
+    r"[\W\d]*(?:(?:but|and|so)\s+)?(?P<it>it|this|the (?:film|movie|second film|second one))(?:'s|’s|\s+is|"
+    r"\s+was|\s+serves as|\s+acts as)?\s+$",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(
+    r"\b(?:is set|was set|takes place|took place|slots in|slots|fits|sits|falls|happens|unfolds)(?: in)?"
+    r"(?: (?:somewhere|right|directly|neatly|squarely))? between (?:the events of )?",
+    re.IGNORECASE,
+)
+
+
+def _subject_before(ctx: _Context, start: int, at: int, mentions: Sequence[TextMention]) -> tuple[str, int] | None:
+    """The title a sequel/prequel/"set between" phrase at ``at`` is said of, and where its statement starts: the
+    title just before it ("X is a prequel to Y", "X, a prequel to Y"), or, after "It"/"This"/"the film", the
+    sentence's opening title or the one title of the sentence before."""
+    before = [m for m in mentions if start <= m.start and m.end <= at]
+    if before and _SUBJECT_GAP.match(ctx.text[before[-1].end : at]):
+        return ctx.text[before[-1].start : before[-1].end], before[-1].start
+    clause = ctx.text[start:at]
+    cut = max(clause.rfind(","), clause.rfind(":"), clause.rfind(";"), clause.rfind("—"), clause.rfind(" – "))
+    pronoun = _PRONOUN_SUBJECT.match(clause, cut + 1)
+    if pronoun is None:
+        return None
+    said_at = start + pronoun.start("it")
+    opening = [m for m in mentions if start <= m.start and not ctx.text[start : m.start].strip(" \t\n*-#0123456789.")]
+    if opening:
+        return ctx.text[opening[0].start : opening[0].end], said_at
+    if cut < 0 and len(set(ctx.previous_titles)) == 1:
+        return ctx.previous_titles[0], said_at
+    return None
+
+
+def _chrono_rank(note: object, title: str) -> int | None:
+    """A title's place in the note's chronology; a subtitle alone ("Endgame") names the one entry it ends."""
+    from agent.kb import notes as notes_module
+
+    rank = notes_module.chronology_index(note, title)  # type: ignore[arg-type]
+    if rank is not None:
+        return rank
+    key = normalize_title(title)
+    chronology = list(note.meta.chronology)  # type: ignore[attr-defined]
+    ends = [i for i, entry in enumerate(chronology) if ":" in entry and normalize_title(entry.split(":")[-1]) == key]
+    return ends[0] if len(key.split()) >= 1 and len(ends) == 1 else None
+
+
+def _check_sequel_of(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
+    """``"Monsters University is a sequel to Monsters, Inc."``, ``"X, a prequel to Y"`` and the bare ``"This is
+    the sequel"`` against the note's in-universe chronology.
+
+    A sequel is set after the film it follows, a prequel before it. With "to Y" the film named is compared; the
+    bare word compares with every film of the same note the answer named earlier and released before the
+    subject, and gives a verdict only when they all agree. Entries the chronology leaves out say nothing.
+    """
+    if not ctx.index.notes:
+        return
+    from agent.kb import notes as notes_module
+
+    for m in _SEQUEL_OF.finditer(ctx.text, start, end):
+        found = _subject_before(ctx, start, m.start(), mentions)
+        if found is None:
+            continue
+        subject, said_at = found
+        note = _note_for(ctx, subject)
+        if note is None:
+            continue
+        if m.group("to"):
+            after = [t for t in mentions if t.start >= m.end() and not ctx.text[m.end() : t.start].strip(" *\"“'")]
+            if not after:
+                continue
+            others = [ctx.text[after[0].start : after[0].end]]
+            span_end = after[0].end
+        else:
+            if not _BARE_END.match(ctx.text, m.end()):
+                continue  # "a sequel series", "a sequel novel": not a film's place in the story
+            mine = notes_module.release_index(note, subject)  # type: ignore[arg-type]
+            if mine is None:
+                continue
+            seen = [ctx.text[s:e] for s, e, _ in ctx.films_seen if e <= m.start()]
+            earlier = [
+                t
+                for t in dict.fromkeys(seen)
+                if _note_for(ctx, t) is note
+                and (r := notes_module.release_index(note, t)) is not None  # type: ignore[arg-type]
+                and r < mine
+            ]
+            if not earlier:
+                continue
+            others, span_end = earlier, m.end()
+        rank = _chrono_rank(note, subject)
+        ranks = [_chrono_rank(note, t) for t in others]
+        if rank is None or None in ranks or rank in ranks:
+            continue
+        later = {rank > (r or 0) for r in ranks}
+        if len(later) != 1:
+            continue
+        set_after = later.pop()
+        ok = set_after != (m.group("rel").lower() == "prequel")
+        chronology = list(note.meta.chronology)  # type: ignore[attr-defined]
+        names = ", ".join(chronology[r or 0] for r in ranks)
+        kind = "sequel" if set_after else "prequel"
+        fix = f"{chronology[rank]} is set {'after' if set_after else 'before'} {names}: a {kind}"
+        evidence = [_note_evidence(note, "in-universe-chronology", chronology)]
+        ctx.claim((said_at, span_end), "supported" if ok else "contradicted", "order", evidence, None if ok else fix)
+
+
+def _check_between(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
+    """``"Black Widow is set between Civil War and Infinity War"`` against the note's in-universe chronology:
+    supported when the chronology places it between the two, contradicted when it places it outside them."""
+    if not ctx.index.notes:
+        return
+    for m in _BETWEEN.finditer(ctx.text, start, end):
+        found = _subject_before(ctx, start, m.start(), mentions)
+        after = [t for t in mentions if t.start >= m.end() and t.end <= end]
+        if found is None or len(after) < 2 or after[0].start - m.end() > 2:
+            continue
+        gap = ctx.text[after[0].end : after[1].start]
+        if not re.fullmatch(r"[\s*\"”“']*(?:and|&)[\s*\"”“']*(?:the events of )?", gap):
+            continue
+        subject, said_at = found
+        note = _note_for(ctx, subject)
+        if note is None:
+            continue
+        rank, ra, rb = _chrono_rank(note, subject), *(_chrono_rank(note, ctx.text[t.start : t.end]) for t in after[:2])
+        if rank is None or ra is None or rb is None or len({rank, ra, rb}) < 3:
+            continue
+        low, high = min(ra, rb), max(ra, rb)
+        ok = low < rank < high
+        chronology = list(note.meta.chronology)  # type: ignore[attr-defined]
+        fix = None
+        if not ok:
+            edge = chronology[low if rank < low else high]
+            fix = f"{chronology[rank]} is set {'before' if rank < low else 'after'} {edge}"
+            if 0 < rank < len(chronology) - 1:
+                fix += f", between {chronology[rank - 1]} and {chronology[rank + 1]}"
+        evidence = [_note_evidence(note, "in-universe-chronology", chronology)]
+        ctx.claim((said_at, after[1].end), "supported" if ok else "contradicted", "order", evidence, fix)
