@@ -34,7 +34,7 @@ _CHARACTER = r"(?:[Tt]he )?(?:[A-Z][\w'’.-]*)(?: (?:[A-Z][\w'’.-]+|of|the|de
 _PLAYED = re.compile(
     rf"(?P<actor>{_NAME})(?:,? who)? (?P<verb>played|plays|portrayed|portrays|voiced|voices|starred as|stars as|"
     r"(?:was|is) cast as|appears as|appeared as|(?:took|takes) on the (?:role|part) of|returns as|returned as|"
-    r"(?:is|was) back as|comes back as|came back as|cameos as|(?:reprises|reprised) (?:his|her|their) role as|"
+    r"(?:is|was) back as|comes back as|came back as|cameos as|"
     r"(?:has|had|makes|made) an? (?:brief |short |small |quick |surprise |uncredited )?(?:appearance|cameo) as|"
     rf"(?:played|plays) the (?:role|part) of|in the (?:role|part) of|as) (?P<char>{_CHARACTER}|him|her)\b"
 )  # also "It's X who plays Y", "T cast X in the role of Y"
