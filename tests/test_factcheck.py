@@ -350,6 +350,20 @@ def test_award_years_and_titles_the_film_table_lacks(fact_index: FactIndex) -> N
     assert _one(_claims(fact_index, "Laurence Olivier won Best Actor for Hamlet."), "award").status == "supported"
 
 
+def test_a_film_only_the_oscar_table_has_gets_its_year_and_win_list_read(fact_index: FactIndex) -> None:
+    assert fact_index.find_films("Moonlight") == [] and fact_index.oscars_for_film("Moonlight")
+    text = (
+        "Moonlight (2016) won three Oscars:\n\n- **Best Picture**\n- **Best Supporting Actor** - Mahershala Ali\n"
+        "- **Best Director** - Barry Jenkins"
+    )
+    claims = _claims(fact_index, text)
+    assert [(c.kind, c.status) for c in claims if c.kind == "year"] == [("year", "supported")]
+    awards = [c.status for c in claims if c.kind == "award"]
+    assert awards == ["supported", "supported", "contradicted"]  # Jenkins was nominated for Director, did not win
+    # never a contradicted year: another film of the title may be meant
+    assert [c for c in _claims(fact_index, "Moonlight (2011) is a quiet drama.") if c.status == "contradicted"] == []
+
+
 def test_cast_mentions_are_supported_never_contradicted(fact_index: FactIndex) -> None:
     text = "Sean Penn won Best Actor for Milk (2008). The film also stars Emile Hirsch and Jane Doe Nobody."
     cast = [c for c in _claims(fact_index, text) if c.kind == "cast"]

@@ -100,7 +100,8 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     for start, end in _sentences(text):
         here = [m for m in mentions if start <= m.start < end]
         _check_sentence(ctx, start, end, here)
-    check_award_lists(ctx, ctx.films_seen)
+    oscar_only = [(m.start, m.end, f) for m in mentions if (f := _oscar_only_film(index, m.key)) is not None]
+    check_award_lists(ctx, sorted([*ctx.films_seen, *oscar_only], key=lambda x: x[0]))
     seen: set[tuple[str | None, tuple[int, int] | None]] = set()
     out: list[Claim] = []
     for claim in sorted(ctx.claims, key=lambda c: c.span or (0, 0)):
@@ -108,6 +109,37 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
             seen.add((claim.kind, claim.span))
             out.append(_in_original(claim, original, where) if where is not None else claim)
     return out
+
+
+def _oscar_year(ctx: _Context, key: str, stated: int, span: tuple[int, int]) -> None:
+    """A year said of a film the film table lacks ("Moonlight (2016)") is supported when the Oscar nominations of
+    that title all give that film year. Never contradicted: another film of the title may be meant."""
+    rows = ctx.index.oscars_for_film(key)
+    if rows and {o.film_year for o in rows} == {stated}:
+        ctx.claim(span, "supported", "year", [rows[0].evidence()])
+
+
+def _oscar_only_film(index: FactIndex, key: str) -> Film | None:
+    """A film the film table lacks but the Oscar nominations name with one film year ("Moonlight", 2016), as a
+    record the Oscar win lists can be read against; None when the table has the title or the years differ."""
+    rows = index.oscars_for_film(key)
+    if not rows or index.find_films(key) or len({o.film_year for o in rows}) != 1:
+        return None
+    title = next((t for t in rows[0].films if normalize_title(t) == key), None)
+    return None if title is None else Film(
+        id=f"oscar-film:{key}",
+        source=rows[0].source,
+        licence=rows[0].licence,
+        title=title,
+        year=rows[0].film_year,
+        cast=[],
+        genres=[],
+        href=None,
+        url=None,
+        extract="",
+        lead_title=None,
+        upcoming=False,
+    )
 
 
 def _asked_film(index: FactIndex, prompt: str, asked: Sequence[TextMention]) -> Film | None:
@@ -254,6 +286,7 @@ def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
         return  # the title is also a TV show and the text is about TV
     candidates = [film] if film is not None else [m.film for m in ctx.index.find_films(key)]
     if not candidates:
+        _oscar_year(ctx, key, stated, (s, vend))
         return
     hit = [f for f in candidates if stated in _film_years(f)]
     if hit:
