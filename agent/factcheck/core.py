@@ -126,19 +126,23 @@ def _oscar_only_film(index: FactIndex, key: str) -> Film | None:
     if not rows or index.find_films(key) or len({o.film_year for o in rows}) != 1:
         return None
     title = next((t for t in rows[0].films if normalize_title(t) == key), None)
-    return None if title is None else Film(
-        id=f"oscar-film:{key}",
-        source=rows[0].source,
-        licence=rows[0].licence,
-        title=title,
-        year=rows[0].film_year,
-        cast=[],
-        genres=[],
-        href=None,
-        url=None,
-        extract="",
-        lead_title=None,
-        upcoming=False,
+    return (
+        None
+        if title is None
+        else Film(
+            id=f"oscar-film:{key}",
+            source=rows[0].source,
+            licence=rows[0].licence,
+            title=title,
+            year=rows[0].film_year,
+            cast=[],
+            genres=[],
+            href=None,
+            url=None,
+            extract="",
+            lead_title=None,
+            upcoming=False,
+        )
     )
 
 
