@@ -7,7 +7,8 @@ cases and none of the exact-check wordings, from ``../shared/data`` and the fran
 half, which no one working on the agent reads (``audit eval --dataset blind-test`` prints aggregates only).
 
 Check a file while writing it: ``python -m evals.gold_blind --check FILE`` (format, ids, quotes verbatim). Read
-what the exact checks miss on the dev half: ``python -m evals.gold_blind --misses`` (it refuses the test half).
+what the exact checks miss on the dev half: ``python -m evals.gold_blind --misses`` (it refuses the test half;
+``--ablation full`` for the whole pipeline with the embedded model).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import asyncio
 import re
 import sys
 from pathlib import Path
+from typing import Literal
 
 from agent.errors import InputError
+from agent.models import Claim
 from evals.gold_handwritten import build_handwritten
 from evals.gold_schema import GoldCase, Split
 
@@ -78,15 +81,18 @@ def load_blind(part: Split | None = None, paths: list[Path] | None = None) -> li
     return cases
 
 
-def misses(cases: list[GoldCase]) -> list[str]:
-    """Dev cases whose exact-checks audit differs from the gold flags: the difference, the claims read, the notes."""
+def misses(cases: list[GoldCase], ablation: Literal["exact", "full"] = "exact") -> list[str]:
+    """Dev cases whose audit differs from the gold flags: the difference, the claims read, the notes.
+
+    ``ablation`` "exact" (no model) or "full" (the embedded model; its calls are cached, so a rerun is quick).
+    """
     from agent.audit import build_auditor
     from agent.settings import load_settings
     from evals.metrics import unit
 
     if any(c.gold.split != "dev" for c in cases):
         raise InputError("--misses reads the dev half only; the test half stays unread")
-    auditor = build_auditor(load_settings(), use_llm=False, ablation="exact")
+    auditor = build_auditor(load_settings(), use_llm=ablation != "exact", ablation=ablation)
     lines: list[str] = []
     try:
         for case in cases:
@@ -99,11 +105,20 @@ def misses(cases: list[GoldCase]) -> list[str]:
                 continue
             lines.append(f"{case.evaluation.evaluation_id} [{case.gold.category}] missing {missing} extra {extra}")
             lines += [f"  planted: {p.quote!r} (true: {p.correct})" for p in case.gold.planted_errors]
-            lines += [f"  agent {c.status}: {c.text!r}" for c in report.claims if c.status != "unverifiable"]
+            lines += [_claim_line(c) for c in report.claims if c.status != "unverifiable" or c.method == "model"]
             lines += [f"  contributor {i.type}: {i.quote!r}" for i in case.evaluation.issues]
     finally:
         auditor.close()
     return lines
+
+
+def _claim_line(c: Claim) -> str:
+    line = f"  agent {c.method} {c.status}: {c.text!r}"
+    if c.method == "model":
+        line += f" evidence {[e.passage_id for e in c.evidence]}"
+        if c.correction:
+            line += f" correction {c.correction!r}"
+    return line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,11 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.gold_blind", description=main.__doc__)
     how = ap.add_mutually_exclusive_group(required=True)
     how.add_argument("--check", nargs="+", type=Path, metavar="FILE")
-    how.add_argument("--misses", action="store_true", help="dev half: where the exact checks differ from gold")
+    how.add_argument("--misses", action="store_true", help="dev half: where the audit differs from gold")
+    ap.add_argument("--ablation", choices=("exact", "full"), default="exact", help="with --misses (default exact)")
     args = ap.parse_args(argv)
     try:
         if args.misses:
-            found = misses(load_blind("dev"))
+            found = misses(load_blind("dev"), args.ablation)
             print("\n".join(found) if found else "no differences on the dev half")
             return 0
         cases = load_blind(paths=args.check)

@@ -24,6 +24,7 @@ from typing import Any
 from agent.audit import ABLATIONS, Ablation, Auditor, Stages, build_auditor
 from agent.claims import EvidenceSource
 from agent.errors import AuditError, InputError
+from agent.guidelines import load_guidelines
 from agent.kb.facts import default_index
 from agent.llm import open_llm
 from agent.models import AuditReport, Evaluation
@@ -32,6 +33,7 @@ from agent.settings import REPO_ROOT, Settings
 from agent.validate import ValidRecord, content_hash
 from evals import halueval, metrics
 from evals.gold_blind import load_blind
+from evals.gold_rules import EXPLAINS, rule_breaks
 from evals.gold_schema import GoldCase, GoldFlag, GoldLabel, PlantedError, load_gold, split_of
 
 logger = logging.getLogger(__name__)
@@ -84,8 +86,31 @@ class EvalRun:
     results: list[AblationResult]
 
 
+def _rule_breaks(ev: Evaluation, flags: list[GoldFlag]) -> list[GoldFlag]:
+    """The guideline rules the contributor's own record breaks (gold rule 3) that the expected outcomes do not
+    already list; an expected ``weak_comment`` is the labeller's call that the comment names nothing specific."""
+    guidelines = load_guidelines(ev.project)
+    empty = any(f.type == "weak_comment" for f in flags)
+    out: list[GoldFlag] = []
+    for side, ratings in (("a", ev.ratings), ("b", ev.ratings_b)):
+        if ratings is None:
+            continue
+        own = [i for i in ev.issues if i.response == side]
+        for flag in rule_breaks(guidelines, ratings, own, ev.comment, comment_empty=empty):
+            if not any(f.type == flag.type and f.dimension == flag.dimension for f in flags + out):
+                out.append(flag)
+    return out
+
+
 def load_sample() -> list[GoldCase]:
-    """The 41-case sample batch with its hand-checked expected outcomes, as gold cases (no gold ratings)."""
+    """The 41-case sample batch with its hand-checked expected outcomes, as gold cases (no gold ratings).
+
+    The expected outcomes list the flags an auditor needs, and the labelling rules of the gold set apply on top
+    (``evals/datasets/gold/README.md``): a guideline rule the contributor's own record breaks is an expected
+    ``rule_violation`` (rule 3), and a ``rating_misaligned`` on a dimension an expected flag already explains (a
+    missed error explains factual_accuracy, helpfulness and overall; a broken constraint instruction_following
+    ...) is acceptable, not a false positive (rule 4): naming the same disagreement twice is not a mistake.
+    """
     expected = {}
     for line in SAMPLE_EXPECTED.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -94,9 +119,17 @@ def load_sample() -> list[GoldCase]:
     for line in SAMPLE.read_text(encoding="utf-8").splitlines():
         ev = Evaluation.model_validate_json(line)
         row = expected[ev.evaluation_id]
+        flags = [GoldFlag.model_validate(f) for f in row["expected_flags"]]
+        flags += _rule_breaks(ev, flags)
+        explained = {d for f in flags for d in EXPLAINS.get(f.type, {f.dimension} if f.dimension else set())}
         label = GoldLabel(
             expected_verdict=row["expected_verdict"],
-            expected_flags=[GoldFlag.model_validate(f) for f in row["expected_flags"]],
+            expected_flags=flags,
+            acceptable_flags=[
+                GoldFlag(type="rating_misaligned", dimension=d, about="explained by an expected flag (gold rule 4)")
+                for d in sorted(explained)
+                if not any(f.type == "rating_misaligned" and f.dimension == d for f in flags)
+            ],
             gold_ratings={},
             planted_errors=[PlantedError.model_validate(p) for p in row["planted_errors"]],
             split=split_of(ev.evaluation_id),

@@ -205,3 +205,21 @@ def test_planted_errors_and_film_years_check_out_against_the_data(capsys: pytest
     assert checker.check_part(kb, wrong, "x")[0] is False
     wrong_oscar = "oscars/oscars.tsv: 1997 ACTRESS IN A LEADING ROLE Titanic Kate Winslet, Winner True"
     assert checker.check_part(kb, wrong_oscar, "x")[0] is False
+
+
+def test_the_eval_loader_applies_the_gold_labelling_rules_to_the_sample() -> None:
+    from evals.harness import load_sample
+
+    cases = {c.evaluation.evaluation_id: c.gold for c in load_sample()}
+    assert len(cases) == len(_expected())
+    for eid, gold in cases.items():
+        row = _expected()[eid]
+        types = {f.type for f in gold.expected_flags}
+        # Rule 3: an expected weak_comment means the comment names nothing, which breaks comment_specific.
+        if any(f["type"] == "weak_comment" for f in row["expected_flags"]):
+            assert "rule_violation" in types, eid
+        # Rule 4: a rating gap an expected flag explains is acceptable, never expected on top.
+        if "missed_error" in types:
+            acceptable = {(f.type, f.dimension) for f in gold.acceptable_flags}
+            assert ("rating_misaligned", "factual_accuracy") in acceptable, eid
+        assert gold.expected_verdict == ("needs_review" if gold.expected_flags else "pass"), eid
