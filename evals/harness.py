@@ -109,7 +109,8 @@ def load_sample() -> list[GoldCase]:
     (``evals/datasets/gold/README.md``): a guideline rule the contributor's own record breaks is an expected
     ``rule_violation`` (rule 3), and a ``rating_misaligned`` on a dimension an expected flag already explains (a
     missed error explains factual_accuracy, helpfulness and overall; a broken constraint instruction_following
-    ...) is acceptable, not a false positive (rule 4): naming the same disagreement twice is not a mistake.
+    ...) is acceptable, neither required nor a false positive (rule 4), even where the sidecar lists it: an
+    auditor would not fault the agent for naming the same disagreement twice, nor for naming it once.
     """
     expected = {}
     for line in SAMPLE_EXPECTED.read_text(encoding="utf-8").splitlines():
@@ -121,14 +122,21 @@ def load_sample() -> list[GoldCase]:
         row = expected[ev.evaluation_id]
         flags = [GoldFlag.model_validate(f) for f in row["expected_flags"]]
         flags += _rule_breaks(ev, flags)
-        explained = {d for f in flags for d in EXPLAINS.get(f.type, {f.dimension} if f.dimension else set())}
+        explained = {
+            d
+            for f in flags
+            if f.type != "rating_misaligned"
+            for d in EXPLAINS.get(f.type, {f.dimension} if f.dimension else set())
+        }
+        gap = [f for f in flags if f.type == "rating_misaligned" and f.dimension in explained]
         label = GoldLabel(
             expected_verdict=row["expected_verdict"],
-            expected_flags=flags,
-            acceptable_flags=[
+            expected_flags=[f for f in flags if f not in gap],
+            acceptable_flags=gap
+            + [
                 GoldFlag(type="rating_misaligned", dimension=d, about="explained by an expected flag (gold rule 4)")
                 for d in sorted(explained)
-                if not any(f.type == "rating_misaligned" and f.dimension == d for f in flags)
+                if not any(f.dimension == d for f in gap)
             ],
             gold_ratings={},
             planted_errors=[PlantedError.model_validate(p) for p in row["planted_errors"]],

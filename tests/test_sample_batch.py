@@ -222,4 +222,7 @@ def test_the_eval_loader_applies_the_gold_labelling_rules_to_the_sample() -> Non
         if "missed_error" in types:
             acceptable = {(f.type, f.dimension) for f in gold.acceptable_flags}
             assert ("rating_misaligned", "factual_accuracy") in acceptable, eid
+            assert not any(
+                f.type == "rating_misaligned" and f.dimension == "factual_accuracy" for f in gold.expected_flags
+            ), eid
         assert gold.expected_verdict == ("needs_review" if gold.expected_flags else "pass"), eid
