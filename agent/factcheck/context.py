@@ -88,6 +88,7 @@ class _Context:
     pinned: set[str] = field(default_factory=set)
     previous_titles: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    last_question: tuple[Film, str] | None = None  # the sentence before, when it asks about one film ("...?")
 
     def claim(
         self,

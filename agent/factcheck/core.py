@@ -4,8 +4,9 @@ For one response text this finds the titles it mentions (alias aware; see :func:
 reads the values it states next to them with fixed patterns (a year in parentheses or "released in 1999",
 "directed by X", "written by X", "won Best Picture", "the ninth episode of season 3", "aired on ...", "N seasons",
 "X played Y in T", "A was released before B", "In story order, start with X", "It won three Oscars: A, B and C",
-"Title (YYYY)" for a title the franchise notes do not know, a numbered sequel no table knows) and returns
-:class:`agent.models.Claim` records with ``method="exact"``.
+"Title (YYYY)" for a title the franchise notes do not know, a numbered sequel no table knows), then, where no
+pattern made a claim, reads a director, a release year or who played whom by cue words
+(:mod:`agent.factcheck.fallback`), and returns :class:`agent.models.Claim` records with ``method="exact"``.
 
 Precision comes first. A claim is only ``contradicted`` when the title resolves to one record (by year, franchise
 words, people named nearby, award linkage) and the stated value clearly disagrees with that record, which is
@@ -53,6 +54,7 @@ from agent.factcheck.credits import (
     _check_film_credits,
     _check_labelled_credits,
 )
+from agent.factcheck.fallback import check_fallbacks
 from agent.factcheck.franchise import (
     _check_between,
     _check_cast,
@@ -226,6 +228,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_seasons(ctx, start, end)
     _check_emmys(ctx, start, end)
     check_emmy_statements(ctx, start, end)
+    check_fallbacks(ctx, start, end, films, mentions)
     if episodes:
         ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())
     ctx.previous_films = list({f.id: f for _, _, f in films}.values())
