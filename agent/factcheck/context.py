@@ -210,6 +210,13 @@ def _other_version(ctx: _Context, film: Film) -> bool:
     return any(min(abs(y - x) for x in years) > 1 for y in other)
 
 
+def another_film_near(ctx: _Context, title: str, film: Film, stated: int) -> bool:
+    """Another film whose exact title is ``title`` is within ``2 * MAX_YEAR_GAP`` of the stated year: a wrong year
+    said of ``film`` may be that film's right one."""
+    others = [m.film for m in ctx.index.find_films(title, kinds=("title",)) if m.film.id != film.id]
+    return any(abs(o.year - stated) <= 2 * MAX_YEAR_GAP for o in others)
+
+
 def _film_years(film: Film) -> set[int]:
     """The list year, and the year the lead paragraph or the article name gives (festival vs release year)."""
     years = {film.year}

@@ -44,6 +44,7 @@ from agent.factcheck.context import (
     _series_in,
     _stated_year,
     _year_of,
+    another_film_near,
 )
 from agent.factcheck.credits import (
     _check_active_director,
@@ -304,8 +305,7 @@ def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
         before = ctx.text[max(ctx.text.rfind("\n", 0, s), ctx.text.rfind(". ", 0, s), 0) : s]
         if stated == film.year + 1 and _AWARD_WORDS.search(before):
             return  # "Best Director for The Revenant (2016)": the ceremony year of a 2015 film
-        others = [m.film for m in ctx.index.find_films(key, kinds=("title",)) if m.film.id != film.id]
-        if any(abs(o.year - stated) <= 2 * MAX_YEAR_GAP for o in others):
+        if another_film_near(ctx, key, film, stated):
             return  # another film of this title is about as close to the stated year: no guess
         if before_title and gap < 2:
             return  # "the 2005 film X" for a 2006 film: a premiere or home-country year, worded before the title

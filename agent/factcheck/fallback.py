@@ -43,9 +43,11 @@ from agent.factcheck.context import (
     _note_evidence,
     _note_for,
     _other_version,
+    another_film_near,
 )
 from agent.factcheck.credits import _director_verdict
-from agent.kb.aliases import TextMention, find_titles, normalize_name, normalize_title, same_person
+from agent.factcheck.franchise import _known_actor, _may_share_role, who_played_lines
+from agent.kb.aliases import TextMention, find_titles, same_person
 from agent.kb.sources import Film
 
 _DIRECTOR_CUE = re.compile(
@@ -116,9 +118,7 @@ def check_fallbacks(
     asks = len(distinct) == 1 and sentence.rstrip().endswith("?")
     ctx.last_question = (distinct[0], _blank_titles(sentence, films, start)) if asks else None
     if len(distinct) == 1:
-        if len({m.key for m in mentions}) > 1 or not all(
-            _plain_mention(ctx, m, start, film) for m in mentions for film in distinct
-        ):
+        if len({m.key for m in mentions}) > 1 or not all(_plain_mention(ctx, m, start, distinct[0]) for m in mentions):
             return
         film, cue_text, spans = distinct[0], sentence, [(s, e) for s, e, _ in films]
     elif mentions or _HEDGED.search(sentence):
@@ -219,7 +219,7 @@ def _director(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple
     if len(people) != 1 or others:
         return
     s, e, name = people[0]
-    if any(normalize_name(name) == normalize_name(c) or same_person(name, c) for c in film.cast):
+    if any(same_person(name, c) for c in film.cast):
         return
     verdict, evidence, actual = _director_verdict(ctx, [name], film)
     if verdict is None:
@@ -250,8 +250,7 @@ def _year(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple[int
         return
     if abs(film.year - stated) > MAX_YEAR_GAP or _other_version(ctx, film) or str(stated) in film.extract:
         return  # far off (another film of the title?), or a year the film's own lead paragraph gives
-    others = [m.film for m in ctx.index.find_films(film.title, kinds=("title",)) if m.film.id != film.id]
-    if any(abs(o.year - stated) <= 2 * MAX_YEAR_GAP for o in others):
+    if another_film_near(ctx, film.title, film, stated):
         return
     ctx.claim((lo, hi), "contradicted", "year", [film.evidence()], f"{film.title} ({film.year})")
 
@@ -275,13 +274,11 @@ def _cast(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple[int
     played_by = notes_module.actors_for(note, character, film.title)  # type: ignore[arg-type]
     if any(same_person(actor, a) for a in played_by):
         status = "supported"
-    elif any(same_person(actor, c) for c in film.cast) and not notes_module.roles_of(note, actor, film.title):  # type: ignore[arg-type]
+    elif _may_share_role(note, actor, film):
         return  # an actor the film lists whose part the note does not give: a double, a shared role
     else:
         status = "contradicted"
-    lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
-    wanted = normalize_title(character)
-    lines = [ln for ln in lines if wanted in normalize_name(ln)] or lines[:1]
+    lines = who_played_lines(note, character) or who_played_lines(note, "")[:1]
     named = [(cs, ce)] if cs >= 0 else []
     lo, hi = min([s, *(a for a, _ in [*spans, *named])]), max([e, *(b for _, b in [*spans, *named])])
     ctx.claim((lo, hi), status, "cast", [_note_evidence(note, "who-played-whom", lines)], " / ".join(played_by))
@@ -318,6 +315,5 @@ def _names_in(
 
 
 def _is_actor(ctx: _Context, note: object, name: str, film: Film) -> bool:
-    """A person the sources know as an actor: the note's cast, the film's cast list, or any film's cast list."""
-    cast = [m.actor for m in note.meta.cast]  # type: ignore[attr-defined]
-    return any(same_person(name, c) for c in (*cast, *film.cast)) or bool(ctx.index.films_with(name))
+    """A person the sources know as an actor: the note's cast or the film's cast list, or any film's cast list."""
+    return _known_actor(note, name, film) or bool(ctx.index.films_with(name))

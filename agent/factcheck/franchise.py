@@ -170,16 +170,20 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
             or _plays_other_part(note, actor, film, films)
         ):
             continue  # the film is an earlier sentence's or far off in this one: too loose a link to contradict
-        lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
-        wanted = normalize_title(named)
-        lines = [ln for ln in lines if wanted in normalize_name(ln)]
         ctx.claim(
             (start + ms, start + me),
             status,
             "cast",
-            [_note_evidence(note, "who-played-whom", lines)],
+            [_note_evidence(note, "who-played-whom", who_played_lines(note, named))],
             correction=" / ".join(actors),
         )
+
+
+def who_played_lines(note: object, character: str) -> list[str]:
+    """The note's "X was played by Y in ..." lines that name ``character``: the evidence of a cast claim."""
+    lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
+    wanted = normalize_title(character)
+    return [ln for ln in lines if wanted in normalize_name(ln)]
 
 
 _LIST_ROLE = re.compile(
