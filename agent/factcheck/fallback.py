@@ -1,4 +1,5 @@
-"""Cue-word fallbacks: a director, a release year or who played whom, said of one film in a wording no pattern reads.
+"""Cue-word fallbacks: a director, a release year, who played whom or an Oscar win, said of one film in a wording no
+pattern reads.
 
 The patterns of :mod:`agent.factcheck.credits`, :mod:`agent.factcheck.context` and :mod:`agent.factcheck.franchise`
 read fixed shapes ("directed by X", "X (1994)", "X played Y in T"), and measured on wordings written blind they
@@ -27,7 +28,10 @@ without the fallbacks) and on the gold dev split:
   somewhere ("produced in 1928", "released in the United Kingdom"), within ``MAX_YEAR_GAP`` of the record, no other
   film of the title near it, not a year the film's own lead paragraph states; the title is not also a TV show;
 - cast: one character of the note's cast for this film, one actor, no other name; not a voice, double, younger or
-  older self; an actor the film lists whose part the note does not give is left alone (a shared role).
+  older self; an actor the film lists whose part the note does not give is left alone (a shared role);
+- Oscar win (:func:`_award`, its own docstring lists its fences): one category, a word of winning and no word of a
+  nomination, a loss, a race or another award body; a person only when the Oscar data links that very person to
+  the film, and read as a win of the film only when the sentence names no one.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from agent.factcheck.awards import _category_rows, _film_award
 from agent.factcheck.context import (
     _PRONOUNS,
     MAX_YEAR_GAP,
@@ -47,8 +52,9 @@ from agent.factcheck.context import (
 )
 from agent.factcheck.credits import _director_verdict
 from agent.factcheck.franchise import _known_actor, _may_share_role, who_played_lines
-from agent.kb.aliases import TextMention, find_titles, same_person
-from agent.kb.sources import Film
+from agent.kb.aliases import TextMention, find_titles, normalize_name, normalize_title, same_person
+from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
+from agent.kb.sources import Film, Oscar
 
 _DIRECTOR_CUE = re.compile(
     r"\b(?:(?:co-)?direct(?:ed|or|ors|ing|s)?|helm(?:ed|s|ing)?|at the helm|behind the camera|filmmaker)\b",
@@ -105,7 +111,7 @@ _CHARACTER_RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:the|of|al|de|del|van|von|da|di
 def check_fallbacks(
     ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]], mentions: Sequence[TextMention]
 ) -> None:
-    """The director and year fallbacks on one sentence, after every pattern check has run on it.
+    """The director, year, cast and Oscar fallbacks on one sentence, after every pattern check has run on it.
 
     The film is the one film the sentence names; for a sentence that names none, the one film of the question it
     answers: the sentence before it when that one ends with "?" ("Q: Who directed Heat? A: Michael Mann."), or, for
@@ -117,6 +123,8 @@ def check_fallbacks(
     question = ctx.last_question
     asks = len(distinct) == 1 and sentence.rstrip().endswith("?")
     ctx.last_question = (distinct[0], _blank_titles(sentence, films, start)) if asks else None
+    if not asks:
+        _award(ctx, start, end, films, mentions, question)
     if len(distinct) == 1:
         if len({m.key for m in mentions}) > 1 or not all(_plain_mention(ctx, m, start, distinct[0]) for m in mentions):
             return
@@ -317,3 +325,195 @@ def _names_in(
 def _is_actor(ctx: _Context, note: object, name: str, film: Film) -> bool:
     """A person the sources know as an actor: the note's cast or the film's cast list, or any film's cast list."""
     return _known_actor(note, name, film) or bool(ctx.index.films_with(name))
+
+
+# -- Oscars: one nominee, one category, one film, a word of winning -------------------------------------------------
+
+_CATEGORY = re.compile(
+    r"\bBest (?:Makeup and Hairstyling|(?:Supporting )?[A-Z][a-z]+(?: (?:[A-Z][a-z]+|Feature|Film))*)"
+)
+_WIN_CUE = re.compile(
+    r"\b(?:won|wins?|winners?|winning|took home|takes home|received|receives|earned|earns|picked up|collected|"
+    r"claimed|awarded|went to|goes to|honou?red|brought|gave|given|handed|scooped|bagged|landed|nabbed|secured)\b",
+    re.IGNORECASE,
+)
+# Words that make the sentence about something other than a plain win: a nomination, a loss, a race, a hope.
+_NOT_A_WIN = re.compile(
+    r"\b(?:nominat\w*|nominee\w*|not|never|no|lost|los(?:es|ing)|up for|contend\w*|shortlist\w*|campaign\w*|"
+    r"should|could|would|might|may|predict\w*|favou?rite\w*|snub\w*|race|chance\w*|hop(?:e|ed|es|ing)|"
+    r"expect\w*|eligib\w*|submit\w*|consider\w*|if|whether|rumou?r\w*|odds|fail\w*|miss\w*|without|instead|"
+    r"over|beat\w*|against|ahead of|rather than|defeat\w*|other|another|tie[ds]?|shared|honorary|special)\b|n['’]t\b",
+    re.IGNORECASE,
+)
+_OTHER_AWARD = re.compile(
+    r"\b(?:Golden Globes?|BAFTAs?|British Academy|SAG|Screen Actors|Critics|Guild|Emmys?|Cannes|Palme|[Ff]estival|"
+    r"Grammys?|Tony|Spirit|Razzies?|People['’]s Choice|MTV|Saturn|Annie|Hugo|Nebula|Board of Review|Circle|"
+    r"Society|Venice|Berlin|Golden (?:Lion|Bear)|César|Goya|Satellite|Gotham|European Film)\b"
+)
+_PERSON_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Hh]is|[Hh]er|[Tt]heir|[Hh]im|[Tt]hem)\b")
+# Capitalised words around a name that are not part of it: "Oscar winner Frances McDormand", "Q: ...".
+_NOT_NAME = frozenset(
+    "Oscar Oscars Academy Award Awards Winner Winners Winning Best Q A For In The At It Its As With And Who Which "
+    "Also Then Later Both".split()
+)
+
+
+def _award(
+    ctx: _Context,
+    start: int,
+    end: int,
+    films: list[tuple[int, int, Film]],
+    mentions: Sequence[TextMention],
+    question: tuple[Film, str] | None,
+) -> None:
+    """An Oscar win said of one nominee, one category and one film in a wording no pattern reads.
+
+    "- Peter Finch: Best Actor Oscar winner, Network", "Winner, Best Director: Norman Jewison for In the Heat of
+    the Night", "Q: Who won Best Actor for Network? A: Peter Finch." A person is read only when the Oscar data
+    links that very person to the film (a nomination for it, in any category) and the sentence names one such
+    person; then the claim is supported when that nomination in the named category won and contradicted when it
+    did not. With no name and no "he" / "she" the sentence is read as the film's win ("Best Picture went to it").
+    Fences: no award claim of a pattern in the sentence; no nomination, loss, race, hedge or comparison word
+    (``_NOT_A_WIN``); no other award body (``_OTHER_AWARD``); exactly one category; a year, when stated, of the
+    nomination; and a person who won the category for another film is left alone ("Two-time Best Actor winner Tom
+    Hanks in Cast Away" is about the other films).
+    """
+    if any(c.kind == "award" and c.span and start <= c.span[0] < end for c in ctx.claims):
+        return
+    said = _award_subject(ctx, (start, end), (films, mentions), question)
+    if said is None:
+        return
+    film, cue_text = said
+    if not _WIN_CUE.search(cue_text) or _NOT_A_WIN.search(cue_text) or _HEDGED.search(cue_text):
+        return
+    cats, cat_spans = _categories(cue_text, len(cue_text) - len(ctx.text[start:end]), start)
+    rows = ctx.index.oscars_for_film(film.title, film.year) if cats is not None else []
+    if cats is None or not rows or _OTHER_AWARD.search(cue_text):
+        return
+    sentence, spans = ctx.text[start:end], [(s, e) for s, e, _ in films]
+    stated = [int(m.group(1)) for m in _YEAR.finditer(sentence) if _outside(spans, start + m.start(), start + m.end())]
+    if any(y not in {o.film_year for o in rows} | {o.ceremony_year for o in rows} for y in stated):
+        return  # a year of another film of the title, or of another ceremony
+    people, linked = _award_names(sentence, start, [*spans, *cat_spans], rows)
+    if len(linked) > 1 or people and not linked:
+        return
+    if linked:
+        _person_win(ctx, (sentence, start), people, linked[0], (film, cats), [*spans, *cat_spans])
+    elif not _PERSON_PRONOUN.search(sentence) and (spans or _ANOTHER_FILM.search(sentence)):
+        # no name, no "he" / "she": the film's win, of the film named or of the one "it" stands for
+        lo, hi = min(a for a, _ in [*spans, *cat_spans]), max(b for _, b in [*spans, *cat_spans])
+        _film_award(ctx, (lo, hi), film, cats, True, False)
+
+
+def _award_subject(
+    ctx: _Context,
+    span: tuple[int, int],
+    named: tuple[list[tuple[int, int, Film]], Sequence[TextMention]],
+    question: tuple[Film, str] | None,
+) -> tuple[Film, str] | None:
+    """The film an award sentence speaks of and the text its cue words are read from (with a question answered)."""
+    (start, end), (films, mentions) = span, named
+    sentence = ctx.text[start:end]
+    distinct = list({f.id: f for _, _, f in films}.values())
+    mentions = [m for m in mentions if ctx.text[m.start : m.end] not in _NOT_NAME]  # "Winner, Best Director: ..."
+    if len(distinct) == 1:
+        if len({m.key for m in mentions}) > 1 or not all(_plain_mention(ctx, m, start, distinct[0]) for m in mentions):
+            return None
+        return distinct[0], sentence
+    if distinct or mentions:
+        return None
+    if question is not None:
+        return question[0], question[1] + " " + sentence
+    return (ctx.focus_film, sentence) if ctx.focus_film is not None else None
+
+
+def _person_win(
+    ctx: _Context,
+    where: tuple[str, int],
+    people: list[tuple[int, int, str]],
+    person: tuple[int, int, str],
+    what: tuple[Film, Sequence[str]],
+    taken: list[tuple[int, int]],
+) -> None:
+    """The verdict on "``person`` won ``cats`` for ``film``" once the Oscar data links the person to the film."""
+    (sentence, start), (s, e, name), (film, cats) = where, person, what
+    rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
+    mine = [o for o in rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+    if not mine or len(people) > 1 and not _only_parts(people, person, mine):
+        return
+    won = [o for o in mine if o.winner]
+    if not won and _won_elsewhere(ctx, name, cats, film) and _epithet(sentence, s - start):
+        return
+    lo, hi = min([s, *(a for a, _ in taken)]), max([e, *(b for _, b in taken)])
+    if won:
+        ctx.claim((lo, hi), "supported", "award", [won[0].evidence()])
+    else:
+        ctx.claim((lo, hi), "contradicted", "award", [mine[0].evidence()], f"{mine[0].quote()}; did not win")
+
+
+def _categories(cue_text: str, shift: int, start: int) -> tuple[Sequence[str] | None, list[tuple[int, int]]]:
+    """The one Oscar category the text names (canonical names) and where it is named in the sentence."""
+    keys: set[str] = set()
+    where: list[tuple[int, int]] = []
+    for m in _CATEGORY.finditer(cue_text):
+        key = normalize_name(m.group())
+        while key not in OSCAR_CATEGORIES and len(key.split()) > 2:
+            key = key.rsplit(" ", 1)[0]  # "Best Actor Oscar winner" -> "best actor"
+        if key not in OSCAR_CATEGORIES:
+            return None, []  # a "Best ..." the checks do not know: another award, or a category they misread
+        keys.add(key)
+        if m.start() >= shift:
+            where.append((start + m.start() - shift, start + m.start() - shift + len(key)))
+    if len(keys) != 1:
+        return None, []
+    return oscar_categories(keys.pop()), where
+
+
+def _award_names(
+    sentence: str, start: int, taken: list[tuple[int, int]], rows: Sequence[Oscar]
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The names of a sentence outside its title and category, and those the film's nominations link."""
+    people: list[tuple[int, int, str]] = []
+    linked: dict[str, tuple[int, int, str]] = {}
+    for m in _CAPITALISED.finditer(sentence):
+        found = [w for w in re.finditer(r"\S+", m.group().rstrip(".'’"))]
+        while found and found[0].group() in _NOT_NAME:
+            found = found[1:]
+        while found and found[-1].group() in _NOT_NAME:
+            found = found[:-1]
+        if len(found) < 2:
+            continue
+        s, e = start + m.start() + found[0].start(), start + m.start() + found[-1].end()
+        words = [w.group() for w in found]
+        run = " ".join(words)
+        if not _outside(taken, s, e):
+            continue
+        people.append((s, e, run))
+        for k in range(len(words), 1, -1):
+            name = " ".join(words[-k:])
+            hit = [o for o in rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+            if hit:
+                key = normalize_name(hit[0].name if same_person(name, hit[0].name) else name)
+                linked.setdefault(key, (s, e, name))
+                break
+    return people, list(linked.values())
+
+
+def _only_parts(people: list[tuple[int, int, str]], person: tuple[int, int, str], mine: Sequence[Oscar]) -> bool:
+    """Every other name of the sentence is the part the nomination names ("Peter Finch as Howard Beale")."""
+    parts = {normalize_name(d) for o in mine for d in o.detail}
+    return all(p == person or normalize_name(p[2]) in parts for p in people)
+
+
+_EPITHET = re.compile(r"\b(?:\w+-time|former|previous(?:ly)?|earlier|once|already|career|past)\b", re.IGNORECASE)
+
+
+def _epithet(sentence: str, at: int) -> bool:
+    """A win named as a title of the person ("Best Actor winner Tom Hanks", "two-time winner"), not of this film."""
+    return bool(re.search(r"\b(?:winner|winning)\s*$", sentence[:at], re.IGNORECASE) or _EPITHET.search(sentence))
+
+
+def _won_elsewhere(ctx: _Context, name: str, cats: Sequence[str], film: Film) -> bool:
+    """The person won the category for another film: "Best Actor winner X" may speak of that win."""
+    other = [o for o in _category_rows(ctx.index.oscars_for_person(name), cats) if o.winner]
+    return any(normalize_title(film.title) not in {normalize_title(t) for t in o.films} for o in other)
