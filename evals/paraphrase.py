@@ -31,6 +31,7 @@ import yaml
 
 from agent.factcheck.core import check_claims
 from agent.kb.facts import FactIndex, default_index
+from agent.kb.sources import Emmy, load_emmys
 from evals.gold_facts import AwardFact, CastFact, EpisodeFact, FilmFact, load_pools
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -140,6 +141,21 @@ EPISODE_WRITER = (
     'In {s}, "{e}" was written by {w}.',
     '{s} episode "{e}" (written by {w}) is a fan favourite.',
 )
+# {p} performer, {l} short category ("Supporting Actor"), {L} the full one ("Outstanding Supporting Actor in a Drama
+# Series"), {s} series, {y} ceremony year. The right text names that year's winner; the wrong one a nominee of the
+# same category and year who did not win it (and never won it for that series): the award_not_won error on TV.
+EMMY = (
+    "{p} won the Emmy for {L} for {s} in {y}.",
+    "{p} won {l} at the {y} Emmys for {s}.",
+    "In {y}, {p} took home the {l} Emmy for {s}.",
+    "{p} ({s}) won {l} in {y}.",
+    "The {y} Emmy for {L} went to {p} for {s}.",
+    "{s} star {p} won {l} in {y}.",
+    "{p}'s performance in {s} earned the {y} Emmy for {l}.",
+    "Q: Who won the {l} Emmy in {y}? A: {p}, for {s}.",
+    "{p} is an Emmy winner: {l}, {s}, {y}.",
+    "For {s}, {p} won the {y} Emmy for {l}.",
+)
 WORDINGS = {
     "year": YEAR,
     "director": DIRECTOR,
@@ -147,9 +163,10 @@ WORDINGS = {
     "award": AWARD,
     "episode_director": EPISODE_DIRECTOR,
     "episode_writer": EPISODE_WRITER,
+    "emmy": EMMY,
 }
 # the claim kind the exact checks report for each shape
-KIND = {"episode_director": "director", "episode_writer": "writer"}
+KIND = {"episode_director": "director", "episode_writer": "writer", "emmy": "award"}
 
 
 @dataclass(frozen=True)
@@ -205,7 +222,55 @@ def cases(
         label = f"{ep.series} {ep.title}: {ep.directors[0]} / {' and '.join(ep.writers)}"
         add("episode_director", label, _episode_fill(e, "d", ep.directors[0], wrong_director))
         add("episode_writer", label, _episode_fill(e, "w", " and ".join(ep.writers), ep.directors[0]))
+    # drawn after every other shape, so adding it left their facts unchanged
+    emmys = _emmy_pairs()
+    for won, lost in rng.sample(emmys, min(per_shape, len(emmys))):
+        label = f"{lost.year} {lost.category}, {lost.nominee}: {lost.credits[0].name} nominated only"
+        add("emmy", label, _emmy_fill(won, lost))
     return out
+
+
+_EMMY_ACTING = re.compile(
+    r"Outstanding (?P<l>(?:Lead|Supporting|Guest) Act(?:or|ress)) in a (?:Drama|Comedy) Series", re.I
+)
+
+
+def _emmy_pairs() -> list[tuple[Emmy, Emmy]]:
+    """(winner, loser) of one acting category in one year, each naming one performer of one series; the loser never
+    won that category for that series. Deterministic order (by id)."""
+    rows = [
+        e
+        for e in load_emmys()
+        if _EMMY_ACTING.fullmatch(e.category) and len(e.credits) == 1 and not _shouted(e.nominee, e.credits[0].name)
+    ]
+    won_ever = {(e.category.lower(), e.nominee, e.credits[0].name) for e in rows if e.winner}
+    by_slot: dict[tuple[int, str], list[Emmy]] = {}
+    for e in sorted(rows, key=lambda e: e.id):
+        by_slot.setdefault((e.year, e.category.lower()), []).append(e)
+    pairs = []
+    for slot in sorted(by_slot):
+        winners = [e for e in by_slot[slot] if e.winner]
+        losers = [e for e in by_slot[slot] if not e.winner and (slot[1], e.nominee, e.credits[0].name) not in won_ever]
+        if len(winners) == 1 and losers:
+            pairs.append((winners[0], losers[0]))
+    return pairs
+
+
+def _shouted(*names: str) -> bool:
+    """A name the source writes in capitals or as a headline ("MURPHY BROWN", "Malcolm In The Middle"): no text
+    would write it that way, so the fact is not drawn."""
+    return any(n.isupper() or re.search(r" (?:In|The|Of|A|And|From) ", n) for n in names)
+
+
+def _emmy_fill(won: Emmy, lost: Emmy) -> Callable[[str, bool], str]:
+    def fill(w: str, ok: bool) -> str:
+        e = won if ok else lost
+        full = _EMMY_ACTING.fullmatch(e.category)
+        short = " ".join(x.capitalize() for x in full.group("l").split()) if full else e.category
+        category = re.sub(r"\b(In|A)\b", lambda m: m.group().lower(), e.category)
+        return w.format(p=e.credits[0].name, l=short, L=category, s=e.nominee, y=e.year)
+
+    return fill
 
 
 def _year_fill(f: FilmFact, wrong: int) -> Callable[[str, bool], str]:

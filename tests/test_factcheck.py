@@ -525,8 +525,16 @@ def test_an_actor_the_note_gives_another_part_in_the_film_is_contradicted(fact_i
 
 
 # The paraphrase set's wordings the checks do not read yet (known gaps, listed so a new one cannot slip in); the last
-# one, "{p} is an Oscar winner: {l} for {t}.", is read since the Oscar cue-word fallback
-_PARAPHRASE_GAPS: set[str] = set()
+# Oscar one, "{p} is an Oscar winner: {l} for {t}.", is read since the Oscar cue-word fallback. The Emmy shape's: a
+# lone sentence that never says "Emmy" (no context to read it as one), and the short category names ("Supporting
+# Actor" for "... in a Drama Series"), which miss two of twelve more than the full name does.
+_PARAPHRASE_GAPS = {
+    "{p} ({s}) won {l} in {y}.",
+    "{s} star {p} won {l} in {y}.",
+    "{p} won {l} at the {y} Emmys for {s}.",
+    "In {y}, {p} took home the {l} Emmy for {s}.",
+    "For {s}, {p} won the {y} Emmy for {l}.",
+}
 
 
 def test_no_wording_of_the_paraphrase_set_falls_behind_the_generators_wording(fact_index: FactIndex) -> None:
@@ -669,6 +677,10 @@ def test_a_shared_title_is_told_apart_by_the_answers_people_and_the_prompt_picks
     assert not [c for c in _claims(fact_index, victor) if c.kind == "award" and c.status == "contradicted"]
 
 
+_BANKS_LOST = (
+    "2013 Primetime Emmy, Outstanding Supporting Actor In A Drama Series: Breaking Bad (Jonathan Banks, as Mike "
+    "Ehrmantraut) - nominated; never won"
+)
 _HOLDEN_LOST = (
     "49th Academy Awards (1976 films), ACTOR IN A LEADING ROLE: William Holden for Network (as Max Schumacher) - "
     "nominated; did not win"
@@ -707,6 +719,28 @@ _HOLDEN_LOST = (
         ("Winner, Best Actor: Peter Finch for Network", "", "award", "supported", None),
         ("Q: Who won Best Actor for Network? A: William Holden.", "", "award", "contradicted", _HOLDEN_LOST),
         ("Network brought Peter Finch the Best Actor Oscar.", "", "award", "supported", None),
+        # an Emmy: one performer the Emmy data nominates in that category (that year, that series), a word of winning
+        (
+            "The 2013 Emmy for Outstanding Supporting Actor in a Drama Series went to Jonathan Banks for Breaking Bad.",
+            "",
+            "award",
+            "contradicted",
+            _BANKS_LOST,
+        ),
+        (
+            "Q: Who won the Supporting Actor Emmy in 2013? A: Jonathan Banks, for Breaking Bad.",
+            "",
+            "award",
+            "contradicted",
+            _BANKS_LOST,
+        ),
+        (
+            "Q: Who won the Supporting Actor Emmy in 2014? A: Aaron Paul, for Breaking Bad.",
+            "",
+            "award",
+            "supported",
+            None,
+        ),
         # no name: the film's own win
         (
             "Toy Story 3 came out in 2010. Best Picture went to it as well.",
@@ -754,6 +788,8 @@ def test_the_cue_word_fallback_for_who_played_whom(fact_index: FactIndex) -> Non
         ("William Holden, up for Best Actor for Network, lost to Peter Finch.", ""),
         ("Network earned William Holden a Best Actor nomination.", ""),
         ("William Holden won the BAFTA for Best Actor for Network.", ""),
+        ("Jonathan Banks was up for Supporting Actor at the 2013 Emmys.", ""),
+        ("At the 2013 Emmys, Supporting Actor went to Bobby Cannavale rather than Jonathan Banks.", ""),
     ],
 )
 def test_the_cue_word_fallbacks_stay_quiet_where_the_sentence_may_speak_of_something_else(

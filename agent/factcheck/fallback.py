@@ -1,5 +1,5 @@
-"""Cue-word fallbacks: a director, a release year, who played whom or an Oscar win, said of one film in a wording no
-pattern reads.
+"""Cue-word fallbacks: a director, a release year, who played whom or an Oscar win said of one film, or an Emmy win
+said of one performer, in a wording no pattern reads.
 
 The patterns of :mod:`agent.factcheck.credits`, :mod:`agent.factcheck.context` and :mod:`agent.factcheck.franchise`
 read fixed shapes ("directed by X", "X (1994)", "X played Y in T"), and measured on wordings written blind they
@@ -31,7 +31,9 @@ without the fallbacks) and on the gold dev split:
   older self; an actor the film lists whose part the note does not give is left alone (a shared role);
 - Oscar win (:func:`_award`, its own docstring lists its fences): one category, a word of winning and no word of a
   nomination, a loss, a race or another award body; a person only when the Oscar data links that very person to
-  the film, and read as a win of the film only when the sentence names no one.
+  the film, and read as a win of the film only when the sentence names no one;
+- Emmy win (:func:`_emmy`): an Emmy said in the response or the prompt, one acting category, one year at most, and
+  one performer the Emmy data nominates in that category; no other name than the series and the part.
 """
 
 from __future__ import annotations
@@ -125,6 +127,7 @@ def check_fallbacks(
     ctx.last_question = (distinct[0], _blank_titles(sentence, films, start)) if asks else None
     if not asks:
         _award(ctx, start, end, films, mentions, question)
+        _emmy(ctx, start, end)
     if len(distinct) == 1:
         if len({m.key for m in mentions}) > 1 or not all(_plain_mention(ctx, m, start, distinct[0]) for m in mentions):
             return
@@ -517,3 +520,104 @@ def _won_elsewhere(ctx: _Context, name: str, cats: Sequence[str], film: Film) ->
     """The person won the category for another film: "Best Actor winner X" may speak of that win."""
     other = [o for o in _category_rows(ctx.index.oscars_for_person(name), cats) if o.winner]
     return any(normalize_title(film.title) not in {normalize_title(t) for t in o.films} for o in other)
+
+
+# -- Emmys: one performer, one acting category, a word of winning ---------------------------------------------------
+
+_EMMY_ROLE = re.compile(
+    r"\b(?:Outstanding\s+)?(?P<cat>(?:Lead|Supporting|Guest)\s+Act(?:or|ress))"
+    r"(?:\s+in\s+an?\s+(?P<genre>Drama|Comedy)(?:\s+Series)?)?\b",
+    re.IGNORECASE,
+)
+_EMMY_WORD = re.compile(r"\bEmmys?\b")
+_NOT_EMMY = re.compile(_OTHER_AWARD.pattern.replace("Emmys?|", "") + r"|\b(?:Oscars?|Academy Awards?)\b")
+_EMMY_NOT_NAME = _NOT_NAME | frozenset(
+    "Emmy Emmys Primetime Outstanding Lead Supporting Guest Actor Actress Drama Comedy Series Star".split()
+)
+
+
+def _emmy(ctx: _Context, start: int, end: int) -> None:
+    """An Emmy win said of one performer, one acting category and (when said) one year, in a wording no pattern
+    reads: "Jonathan Banks (Breaking Bad) won Supporting Actor in 2013", "The 2013 Emmy for Outstanding Supporting
+    Actor in a Drama Series went to ...", "Q: Who won the Supporting Actor Emmy in 2013? A: Jonathan Banks."
+
+    The performer is read only when the Emmy data has a nomination of that person in that category (of the series
+    the sentence names, when it names one, and of the year it states, when it states one); then the claim is
+    supported when such a nomination won and contradicted when none did. Fences: an Emmy said in the response or
+    the prompt; no award claim of a pattern in the sentence; the win, nomination, hedge and
+    other-award fences of the Oscar fallback; one category, one year at most; no other name than the series and the
+    nomination's character.
+    """
+    if any(c.kind == "award" and c.span and start <= c.span[0] < end for c in ctx.claims):
+        return
+    sentence = ctx.text[start:end]
+    asked = _question_before(ctx.text, start)
+    cue_text = f"{asked} {sentence}"
+    if not _EMMY_WORD.search(f"{ctx.prompt} {ctx.text}") or not _WIN_CUE.search(cue_text):
+        return
+    if _NOT_A_WIN.search(cue_text) or _HEDGED.search(cue_text) or _NOT_EMMY.search(cue_text):
+        return
+    roles = {(m.group("cat").lower().split()[0], m.group("cat").lower().split()[-1], (m.group("genre") or "").lower())
+             for m in _EMMY_ROLE.finditer(cue_text)}  # fmt: skip
+    years = {int(m.group(1)) for m in _YEAR.finditer(cue_text)}
+    if len(roles) != 1 or len(years) > 1:
+        return
+    rank, actor, genre = roles.pop()
+    names = _emmy_names(sentence)
+    linked = {}
+    for name in names:
+        rows = [
+            e
+            for e in ctx.index.emmys_for(name)
+            if f"{rank} {actor} in a {genre}".rstrip() in e.category.lower()
+            and any(same_person(name, c.name) for c in e.credits)
+        ]
+        if rows:
+            linked[name] = rows
+    if len(linked) != 1:
+        return
+    name, rows = next(iter(linked.items()))
+    known = " | ".join(normalize_title(x) for e in rows for x in (e.nominee, *(c.character for c in e.credits)))
+    if any(n != name and normalize_title(n) not in known for n in names):
+        return  # another person, or a series this performer was never nominated for
+    series = {normalize_title(e.nominee) for e in rows}
+    named_series = [n for n in names if normalize_title(n) in series]
+    if named_series:
+        rows = [e for e in rows if normalize_title(e.nominee) == normalize_title(named_series[0])]
+    in_year = [e for e in rows if not years or e.year in years]
+    if not in_year:
+        return  # not nominated that year: a wrong year, or another ceremony's numbering; left to the patterns
+    s = start + sentence.find(name)
+    span = (s, max([s + len(name), *(start + sentence.find(n) + len(n) for n in named_series)]))
+    won = [e for e in in_year if e.winner]
+    if won:
+        ctx.claim(span, "supported", "award", [won[0].evidence()])
+        return
+    won_years = sorted({e.year for e in rows if e.winner})
+    fix = f"won in {', '.join(map(str, won_years))}" if won_years else "never won"
+    ctx.claim(span, "contradicted", "award", [in_year[0].evidence()], f"{in_year[0].quote()}; {fix}")
+
+
+def _question_before(text: str, start: int) -> str:
+    """The sentence before ``start`` when it is a question ("Q: Who won ...?"), else ""."""
+    before = text[:start].rstrip()
+    if not before.endswith("?"):
+        return ""
+    cut = max(before.rfind(c, 0, len(before) - 1) for c in ".!?\n")
+    return before[cut + 1 :]
+
+
+def _emmy_names(sentence: str) -> list[str]:
+    """The capitalised runs of a sentence with award words trimmed off their ends (names, titles, characters)."""
+    out = []
+    for m in re.finditer(
+        rf"{_WORD}(?:\s+(?:(?:of|the|and|de|van|von|da|di|le|la|in|on|at)\s+)?{_WORD}){{0,5}}", sentence
+    ):
+        words = m.group().rstrip(".'’,").split()
+        while words and words[0] in _EMMY_NOT_NAME:
+            words = words[1:]
+        while words and words[-1] in _EMMY_NOT_NAME:
+            words = words[:-1]
+        if words and not (len(words) == 1 and words[0] in _PRONOUNS):
+            out.append(" ".join(words))
+    return out
