@@ -741,6 +741,14 @@ _HOLDEN_LOST = (
             "supported",
             None,
         ),
+        # "X's performance in <series> earned ...": X's nomination, not the series' (which did win, through another)
+        (
+            "John Mahoney's performance in Frasier earned the 1999 Emmy for Supporting Actor.",
+            "",
+            "award",
+            "contradicted",
+            "nominated, never won",
+        ),
         # no name: the film's own win
         (
             "Toy Story 3 came out in 2010. Best Picture went to it as well.",

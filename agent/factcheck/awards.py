@@ -520,6 +520,9 @@ def check_emmy_statements(ctx: _Context, start: int, end: int) -> None:
             before = re.sub(r"[*_`]", "", sentence[previous : verbs[-1].start()])
             named = re.search(r"((?:[A-Z][\w'’.&-]*\s+){0,3}[A-Z][\w'’.&-]*)\s*(?:also\s+)?$", before.rstrip())
             name = named.group(1) if named else None
+            performer = _PERFORMANCE_IN.search(before[: named.start(1)]) if named else None
+            if performer:  # "John Mahoney's performance in Frasier earned ...": his nomination, not the series'
+                name = performer.group("name")
         elif listed and previous == 0:
             plain = re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+|[*_`]", "", sentence[: cat.start()])
             name = next(iter(leading_names(plain)), None)
