@@ -741,6 +741,22 @@ _HOLDEN_LOST = (
             "supported",
             None,
         ),
+        # a title's or a name's own words are not fence words ("Hope", "Tony")
+        (
+            "The 1995 Emmy for Outstanding Lead Actor in a Drama Series went to Mandy Patinkin for Chicago Hope.",
+            "",
+            "award",
+            "supported",
+            None,
+        ),
+        (
+            "The 2019 Emmy for Outstanding Supporting Actor in a Comedy Series went to Tony Shalhoub for The "
+            "Marvelous Mrs. Maisel.",
+            "",
+            "award",
+            "supported",
+            None,
+        ),
         # "X's performance in <series> earned ...": X's nomination, not the series' (which did win, through another)
         (
             "John Mahoney's performance in Frasier earned the 1999 Emmy for Supporting Actor.",

@@ -348,10 +348,11 @@ _NOT_A_WIN = re.compile(
     r"over|beat\w*|against|ahead of|rather than|defeat\w*|other|another|tie[ds]?|shared|honorary|special)\b|n['’]t\b",
     re.IGNORECASE,
 )
+# Other award bodies; a word that is also a first name or a place ("Tony", "Annie", "Hugo", "Gotham") only with "Award".
 _OTHER_AWARD = re.compile(
     r"\b(?:Golden Globes?|BAFTAs?|British Academy|SAG|Screen Actors|Critics|Guild|Emmys?|Cannes|Palme|[Ff]estival|"
-    r"Grammys?|Tony|Spirit|Razzies?|People['’]s Choice|MTV|Saturn|Annie|Hugo|Nebula|Board of Review|Circle|"
-    r"Society|Venice|Berlin|Golden (?:Lion|Bear)|César|Goya|Satellite|Gotham|European Film)\b"
+    r"Grammys?|Razzies?|People['’]s Choice|MTV|Board of Review|Circle|Society|Venice|Berlin|Golden (?:Lion|Bear)|"
+    r"European Film|(?:Tony|Spirit|Saturn|Annie|Hugo|Nebula|César|Goya|Satellite|Gotham) Awards?)\b"
 )
 _PERSON_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Hh]is|[Hh]er|[Tt]heir|[Hh]im|[Tt]hem)\b")
 # Capitalised words around a name that are not part of it: "Oscar winner Frances McDormand", "Q: ...".
@@ -359,6 +360,12 @@ _NOT_NAME = frozenset(
     "Oscar Oscars Academy Award Awards Winner Winners Winning Best Q A For In The At It Its As With And Who Which "
     "Also Then Later Both".split()
 )
+
+
+def _lower_words(text: str) -> str:
+    """``text`` without its capitalised words inside a sentence, so that the fences read the sentence's own words,
+    not a title's or a name's ("Chicago Hope", "Family Ties", "The Other Boleyn Girl")."""
+    return re.sub(r"(?<=[\w,;'’\"”)] )[A-Z][\w'’.&-]*", "", text)
 
 
 def _award(
@@ -387,7 +394,8 @@ def _award(
     if said is None:
         return
     film, cue_text = said
-    if not _WIN_CUE.search(cue_text) or _NOT_A_WIN.search(cue_text) or _HEDGED.search(cue_text):
+    plain = _lower_words(cue_text)
+    if not _WIN_CUE.search(cue_text) or _NOT_A_WIN.search(plain) or _HEDGED.search(plain):
         return
     cats, cat_spans = _categories(cue_text, len(cue_text) - len(ctx.text[start:end]), start)
     rows = ctx.index.oscars_for_film(film.title, film.year) if cats is not None else []
@@ -555,7 +563,8 @@ def _emmy(ctx: _Context, start: int, end: int) -> None:
     cue_text = f"{asked} {sentence}"
     if not _EMMY_WORD.search(f"{ctx.prompt} {ctx.text}") or not _WIN_CUE.search(cue_text):
         return
-    if _NOT_A_WIN.search(cue_text) or _HEDGED.search(cue_text) or _NOT_EMMY.search(cue_text):
+    plain = _lower_words(cue_text)
+    if _NOT_A_WIN.search(plain) or _HEDGED.search(plain) or _NOT_EMMY.search(cue_text):
         return
     roles = {(m.group("cat").lower().split()[0], m.group("cat").lower().split()[-1], (m.group("genre") or "").lower())
              for m in _EMMY_ROLE.finditer(cue_text)}  # fmt: skip
