@@ -741,6 +741,15 @@ _HOLDEN_LOST = (
             "supported",
             None,
         ),
+        # "Lost" is a series, not a loss; its Drama Series win is 2005 only (acting wins of other years do not count)
+        (
+            "Lost won Outstanding Drama Series in 2007.",
+            "Which Emmys did Lost win?",
+            "award",
+            "contradicted",
+            "won in 2005",
+        ),
+        ("Lost won Outstanding Drama Series in 2005.", "Which Emmys did Lost win?", "award", "supported", None),
         # a title's or a name's own words are not fence words ("Hope", "Tony")
         (
             "The 1995 Emmy for Outstanding Lead Actor in a Drama Series went to Mandy Patinkin for Chicago Hope.",

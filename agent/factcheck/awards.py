@@ -495,7 +495,9 @@ _EMMY_CATEGORY = re.compile(
     r"\b(?:Outstanding\s+)?(?P<cat>(?:Lead|Supporting|Guest)\s+(?:Actor|Actress)(?:\s+in\s+an?\s+(?:Drama|Comedy)"
     r"(?:\s+Series)?)?|(?:Drama|Comedy)\s+Series)\b"
 )
-_EMMY_NEGATIVE = re.compile(r"nominat|\blost\b|did(?:n't| not) win|never won|without winning|\bsnub", re.IGNORECASE)
+_EMMY_NEGATIVE = re.compile(
+    r"(?i:nominat|did(?:n't| not) win|never won|without winning|\bsnub)|\blost\b"
+)  # not "Lost", the series
 _EMMY_WON = re.compile(r"\b(?:won|wins|took(?: home)?|picked up|earned|collected|received)\b")
 
 
@@ -536,7 +538,12 @@ def check_emmy_statements(ctx: _Context, start: int, end: int) -> None:
 
 def _emmy_claim(ctx: _Context, start: int, sentence: str, name: str, cat: re.Match[str]) -> None:
     wanted = normalize_name(cat.group("cat"))
-    rows = [e for e in ctx.index.emmys_for(name) if wanted in normalize_name(e.category)]
+    # the category's head: "Drama Series" is Outstanding Drama Series, not "... Supporting Actor in a Drama Series"
+    rows = [
+        e
+        for e in ctx.index.emmys_for(name)
+        if re.match(rf"(?:outstanding )?{re.escape(wanted)}\b", normalize_name(e.category))
+    ]
     if not rows:
         return
     tail = sentence[cat.end() :]
