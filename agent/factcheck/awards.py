@@ -45,13 +45,20 @@ _PERFORMANCE_IN = re.compile(
 _FILM_PRONOUN = re.compile(r"(?:^|\b)(?:it|the film|the movie|which)$", re.IGNORECASE)
 
 
+def oscar_category_key(text: str) -> str | None:
+    """The Oscar category a "Best ..." phrase names, trimmed of trailing words ("Best Picture Oscar winner" ->
+    "best picture"), or None when it names none the checks know."""
+    key = normalize_name(text)
+    while key not in OSCAR_CATEGORIES and len(key.split()) > 2:
+        key = key.rsplit(" ", 1)[0]
+    return key if key in OSCAR_CATEGORIES else None
+
+
 def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
     sentence = ctx.text[start:end]
     for m in _AWARD.finditer(sentence):
-        cat_key = normalize_name(m.group("cat"))
-        while cat_key not in OSCAR_CATEGORIES and len(cat_key.split()) > 2:
-            cat_key = cat_key.rsplit(" ", 1)[0]  # "Best Picture Oscar" -> "best picture"
-        if cat_key not in OSCAR_CATEGORIES:
+        cat_key = oscar_category_key(m.group("cat"))
+        if cat_key is None:
             continue
         cats = oscar_categories(cat_key)
         verb = m.group("verb")
@@ -178,11 +185,9 @@ def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, i
             before = ctx.text[max(0, ctx.text.rfind(".", 0, max(0, start - 1)) + 1) : start + m.start()]
             earlier = list(_AWARD.finditer(before))
             cat_text = earlier[-1].group("cat") if earlier else None
-        cat_key = normalize_name(cat_text or "")
-        while cat_key not in OSCAR_CATEGORIES and len(cat_key.split()) > 2:
-            cat_key = cat_key.rsplit(" ", 1)[0]  # "Best Actress Oscar" -> "best actress"
+        cat_key = oscar_category_key(cat_text or "")
         target = next((f for s, e, f in films if s == start + m.end()), None)
-        if cat_key not in OSCAR_CATEGORIES:
+        if cat_key is None:
             continue
         if target is None:  # "The award went to Tom Hanks for Philadelphia."
             rest = sentence[m.end() :]

@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agent.factcheck.awards import _category_rows, _film_award
+from agent.factcheck.awards import _category_rows, _film_award, oscar_category_key
 from agent.factcheck.context import (
     _PRONOUNS,
     MAX_YEAR_GAP,
@@ -55,7 +55,7 @@ from agent.factcheck.context import (
 from agent.factcheck.credits import _director_verdict
 from agent.factcheck.franchise import _known_actor, _may_share_role, who_played_lines
 from agent.kb.aliases import TextMention, find_titles, normalize_name, normalize_title, same_person
-from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
+from agent.kb.facts import oscar_categories
 from agent.kb.sources import Film, Oscar
 
 _DIRECTOR_CUE = re.compile(
@@ -113,7 +113,7 @@ _CHARACTER_RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:the|of|al|de|del|van|von|da|di
 def check_fallbacks(
     ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]], mentions: Sequence[TextMention]
 ) -> None:
-    """The director, year, cast and Oscar fallbacks on one sentence, after every pattern check has run on it.
+    """The director, year, cast, Oscar and Emmy fallbacks on one sentence, after every pattern check has run on it.
 
     The film is the one film the sentence names; for a sentence that names none, the one film of the question it
     answers: the sentence before it when that one ends with "?" ("Q: Who directed Heat? A: Michael Mann."), or, for
@@ -368,6 +368,20 @@ def _lower_words(text: str) -> str:
     return re.sub(r"(?<=[\w,;'’\"”)] )[A-Z][\w'’.&-]*", "", text)
 
 
+def _award_claimed(ctx: _Context, start: int, end: int) -> bool:
+    """A pattern (or an earlier fallback) already made an award claim in this sentence."""
+    return any(c.kind == "award" and c.span and start <= c.span[0] < end for c in ctx.claims)
+
+
+def _trim(found: list[re.Match[str]], stop: frozenset[str]) -> list[re.Match[str]]:
+    """The words of a capitalised run without the award words at either end ("Oscar winner Frances McDormand")."""
+    while found and found[0].group() in stop:
+        found = found[1:]
+    while found and found[-1].group() in stop:
+        found = found[:-1]
+    return found
+
+
 def _award(
     ctx: _Context,
     start: int,
@@ -388,20 +402,20 @@ def _award(
     nomination; and a person who won the category for another film is left alone ("Two-time Best Actor winner Tom
     Hanks in Cast Away" is about the other films).
     """
-    if any(c.kind == "award" and c.span and start <= c.span[0] < end for c in ctx.claims):
+    if _award_claimed(ctx, start, end):
         return
     said = _award_subject(ctx, (start, end), (films, mentions), question)
     if said is None:
         return
     film, cue_text = said
+    sentence, spans = ctx.text[start:end], [(s, e) for s, e, _ in films]
     plain = _lower_words(cue_text)
     if not _WIN_CUE.search(cue_text) or _NOT_A_WIN.search(plain) or _HEDGED.search(plain):
         return
-    cats, cat_spans = _categories(cue_text, len(cue_text) - len(ctx.text[start:end]), start)
+    cats, cat_spans = _categories(cue_text, len(cue_text) - len(sentence), start)
     rows = ctx.index.oscars_for_film(film.title, film.year) if cats is not None else []
     if cats is None or not rows or _OTHER_AWARD.search(cue_text):
         return
-    sentence, spans = ctx.text[start:end], [(s, e) for s, e, _ in films]
     stated = [int(m.group(1)) for m in _YEAR.finditer(sentence) if _outside(spans, start + m.start(), start + m.end())]
     if any(y not in {o.film_year for o in rows} | {o.ceremony_year for o in rows} for y in stated):
         return  # a year of another film of the title, or of another ceremony
@@ -409,7 +423,9 @@ def _award(
     if len(linked) > 1 or people and not linked:
         return
     if linked:
-        _person_win(ctx, (sentence, start), people, linked[0], (film, cats), [*spans, *cat_spans])
+        _person_win(
+            ctx, (sentence, start), people, linked[0], (film, _category_rows(rows, cats), cats), [*spans, *cat_spans]
+        )
     elif not _PERSON_PRONOUN.search(sentence) and (spans or _ANOTHER_FILM.search(sentence)):
         # no name, no "he" / "she": the film's win, of the film named or of the one "it" stands for
         lo, hi = min(a for a, _ in [*spans, *cat_spans]), max(b for _, b in [*spans, *cat_spans])
@@ -443,12 +459,12 @@ def _person_win(
     where: tuple[str, int],
     people: list[tuple[int, int, str]],
     person: tuple[int, int, str],
-    what: tuple[Film, Sequence[str]],
+    what: tuple[Film, Sequence[Oscar], Sequence[str]],
     taken: list[tuple[int, int]],
 ) -> None:
-    """The verdict on "``person`` won ``cats`` for ``film``" once the Oscar data links the person to the film."""
-    (sentence, start), (s, e, name), (film, cats) = where, person, what
-    rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
+    """The verdict on "``person`` won ``cats`` for ``film``" once the Oscar data links the person to the film
+    (``rows``: the film's nominations in those categories)."""
+    (sentence, start), (s, e, name), (film, rows, cats) = where, person, what
     mine = [o for o in rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
     if not mine or len(people) > 1 and not _only_parts(people, person, mine):
         return
@@ -467,10 +483,8 @@ def _categories(cue_text: str, shift: int, start: int) -> tuple[Sequence[str] | 
     keys: set[str] = set()
     where: list[tuple[int, int]] = []
     for m in _CATEGORY.finditer(cue_text):
-        key = normalize_name(m.group())
-        while key not in OSCAR_CATEGORIES and len(key.split()) > 2:
-            key = key.rsplit(" ", 1)[0]  # "Best Actor Oscar winner" -> "best actor"
-        if key not in OSCAR_CATEGORIES:
+        key = oscar_category_key(m.group())  # "Best Actor Oscar winner" -> "best actor"
+        if key is None:
             return None, []  # a "Best ..." the checks do not know: another award, or a category they misread
         keys.add(key)
         if m.start() >= shift:
@@ -487,11 +501,7 @@ def _award_names(
     people: list[tuple[int, int, str]] = []
     linked: dict[str, tuple[int, int, str]] = {}
     for m in _CAPITALISED.finditer(sentence):
-        found = [w for w in re.finditer(r"\S+", m.group().rstrip(".'’"))]
-        while found and found[0].group() in _NOT_NAME:
-            found = found[1:]
-        while found and found[-1].group() in _NOT_NAME:
-            found = found[:-1]
+        found = _trim(list(re.finditer(r"\S+", m.group().rstrip(".'’"))), _NOT_NAME)
         if len(found) < 2:
             continue
         s, e = start + m.start() + found[0].start(), start + m.start() + found[-1].end()
@@ -556,12 +566,12 @@ def _emmy(ctx: _Context, start: int, end: int) -> None:
     other-award fences of the Oscar fallback; one category, one year at most; no other name than the series and the
     nomination's character.
     """
-    if any(c.kind == "award" and c.span and start <= c.span[0] < end for c in ctx.claims):
+    if _award_claimed(ctx, start, end):
         return
     sentence = ctx.text[start:end]
     asked = _question_before(ctx.text, start)
     cue_text = f"{asked} {sentence}"
-    if not _EMMY_WORD.search(f"{ctx.prompt} {ctx.text}") or not _WIN_CUE.search(cue_text):
+    if not _WIN_CUE.search(cue_text) or not _EMMY_WORD.search(f"{ctx.prompt} {ctx.text}"):
         return
     plain = _lower_words(cue_text)
     if _NOT_A_WIN.search(plain) or _HEDGED.search(plain) or _NOT_EMMY.search(cue_text):
@@ -622,11 +632,7 @@ def _emmy_names(sentence: str) -> list[str]:
     for m in re.finditer(
         rf"{_WORD}(?:\s+(?:(?:of|the|and|de|van|von|da|di|le|la|in|on|at)\s+)?{_WORD}){{0,5}}", sentence
     ):
-        words = m.group().rstrip(".'’,").split()
-        while words and words[0] in _EMMY_NOT_NAME:
-            words = words[1:]
-        while words and words[-1] in _EMMY_NOT_NAME:
-            words = words[:-1]
+        words = [w.group() for w in _trim(list(re.finditer(r"\S+", m.group().rstrip(".'’,"))), _EMMY_NOT_NAME)]
         if words and not (len(words) == 1 and words[0] in _PRONOUNS):
             out.append(" ".join(words))
     return out
