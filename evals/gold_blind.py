@@ -6,6 +6,10 @@ cases and none of the exact-check wordings, from ``../shared/data`` and the fran
 ``bh-NNNN``: odd numbers are the dev half (read, and tuned on after the first measurement), even numbers the test
 half, which no one working on the agent reads (``audit eval --dataset blind-test`` prints aggregates only).
 
+A second set, ``evals/datasets/handwritten_blind2_*.yaml`` (ids ``bh-0101`` on, dataset ``blind-2``), was written
+the same way by two more helpers, measured once before anyone read it (the first-read figures in the README), and
+is dev material after that: every case of it has split ``dev``.
+
 Check a file while writing it: ``python -m evals.gold_blind --check FILE`` (format, ids, quotes verbatim). Read
 what the exact checks miss on the dev half: ``python -m evals.gold_blind --misses`` (it refuses the test half;
 ``--ablation full`` for the whole pipeline with the embedded model).
@@ -27,6 +31,7 @@ from evals.gold_schema import GoldCase, Split
 
 BLIND_DIR = Path(__file__).resolve().parent / "datasets"
 BLIND_GLOB = "handwritten_blind_*.yaml"
+BLIND2_GLOB = "handwritten_blind2_*.yaml"  # the second set: all dev, after its first-read measurement
 _ID = re.compile(r"bh-(\d{4})")
 
 
@@ -54,6 +59,19 @@ def problems(case: GoldCase) -> list[str]:
         if not caught:
             found.append("a planted error the contributor did not quote, and no expected missed_error flag")
     return found
+
+
+def load_blind2(directory: Path = BLIND_DIR) -> list[GoldCase]:
+    """Every case of the second blind set, each with split ``dev`` (the set was measured once before it was read).
+
+    Raises:
+        InputError: as :func:`load_blind`, or the set has no file.
+    """
+    paths = sorted(directory.glob(BLIND2_GLOB))
+    if not paths:
+        raise InputError(f"no second blind set: no {BLIND2_GLOB} under {directory}")
+    cases = load_blind(paths=paths)
+    return [c.model_copy(update={"gold": c.gold.model_copy(update={"split": "dev"})}) for c in cases]
 
 
 def load_blind(part: Split | None = None, paths: list[Path] | None = None) -> list[GoldCase]:
@@ -127,12 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     how = ap.add_mutually_exclusive_group(required=True)
     how.add_argument("--check", nargs="+", type=Path, metavar="FILE")
     how.add_argument("--misses", action="store_true", help="dev half: where the audit differs from gold")
+    ap.add_argument("--set", type=int, choices=(1, 2), default=1, help="with --misses: blind set 1 (dev half) or 2")
     ap.add_argument("--ablation", choices=("exact", "full"), default="exact", help="with --misses (default exact)")
     args = ap.parse_args(argv)
     try:
         if args.misses:
-            found = misses(load_blind("dev"), args.ablation)
-            print("\n".join(found) if found else "no differences on the dev half")
+            found = misses(load_blind("dev") if args.set == 1 else load_blind2(), args.ablation)
+            print("\n".join(found) if found else f"no differences on blind set {args.set}'s dev material")
             return 0
         cases = load_blind(paths=args.check)
     except InputError as e:

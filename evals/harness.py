@@ -32,14 +32,14 @@ from agent.pipeline import RunOptions, run_batch
 from agent.settings import REPO_ROOT, Settings
 from agent.validate import ValidRecord, content_hash
 from evals import halueval, metrics
-from evals.gold_blind import load_blind
+from evals.gold_blind import load_blind, load_blind2
 from evals.gold_rules import EXPLAINS, rule_breaks
 from evals.gold_schema import GoldCase, GoldFlag, GoldLabel, PlantedError, load_gold, split_of
 
 logger = logging.getLogger(__name__)
 
 PEER = "peer"  # the peer baseline (DeepEval), run like an ablation
-DATASETS = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "halueval-qa", "halueval-general", "sample")
+DATASETS = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "halueval-qa", "halueval-general", "sample")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SAMPLE = Path(__file__).resolve().parent / "datasets" / "sample_batch.jsonl"
 SAMPLE_EXPECTED = SAMPLE.with_name("sample_batch.expected.jsonl")
@@ -158,6 +158,8 @@ def load_dataset(name: str, limit: int | None = None) -> Dataset:
         cases = load_gold(split="dev" if name == "gold-dev" else "heldout")
     elif name in ("blind-dev", "blind-test"):  # hand-written blind; the test half is never read (evals/gold_blind.py)
         cases = load_blind(part="dev" if name == "blind-dev" else "heldout")
+    elif name == "blind-2":  # the second blind set, dev material after its first-read measurement
+        cases = load_blind2()
     elif name == "sample":
         cases = load_sample()
     elif name == "halueval-qa":

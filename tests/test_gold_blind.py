@@ -9,7 +9,7 @@ import yaml
 
 from agent.commands.eval import DATASET_CHOICES
 from agent.errors import InputError
-from evals.gold_blind import BLIND_DIR, BLIND_GLOB, load_blind, main, part_of
+from evals.gold_blind import BLIND2_GLOB, BLIND_DIR, BLIND_GLOB, load_blind, load_blind2, main, part_of
 from evals.harness import DATASETS
 
 CASE = {
@@ -79,3 +79,24 @@ def test_committed_blind_files_are_valid_and_both_halves_are_datasets() -> None:
     halves = {c.gold.split for c in cases}
     assert halves == {"dev", "heldout"} and len(cases) >= 40
     assert {"blind-dev", "blind-test"} <= set(DATASETS) and set(DATASETS) == set(DATASET_CHOICES)
+
+
+def test_the_second_set_is_all_dev_material_and_its_absence_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no second blind set"):
+        load_blind2(tmp_path)
+    (tmp_path / "handwritten_blind2_a.yaml").write_text(
+        yaml.safe_dump([CASE | {"id": "bh-0101"}, CASE | {"id": "bh-0102"}], sort_keys=False), encoding="utf-8"
+    )
+    _write(tmp_path, [CASE | {"id": "bh-0002"}])  # a first-set file beside it is not part of the second set
+    assert [(c.evaluation.evaluation_id, c.gold.split) for c in load_blind2(tmp_path)] == [
+        ("bh-0101", "dev"),
+        ("bh-0102", "dev"),
+    ]
+
+
+def test_committed_second_set_is_valid_and_a_dataset() -> None:
+    assert sorted(BLIND_DIR.glob(BLIND2_GLOB)), "no second blind set committed"
+    cases = load_blind2()
+    assert len(cases) >= 50 and {c.gold.split for c in cases} == {"dev"}
+    assert not {c.evaluation.evaluation_id for c in cases} & {c.evaluation.evaluation_id for c in load_blind()}
+    assert "blind-2" in DATASETS
