@@ -39,7 +39,10 @@ from evals.gold_schema import GoldCase, GoldFlag, GoldLabel, PlantedError, load_
 logger = logging.getLogger(__name__)
 
 PEER = "peer"  # the peer baseline (DeepEval), run like an ablation
-DATASETS = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "halueval-qa", "halueval-general", "sample")
+DATASETS = (
+    "gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2",
+    "halueval-qa", "halueval-general", "sample",
+)  # fmt: skip
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SAMPLE = Path(__file__).resolve().parent / "datasets" / "sample_batch.jsonl"
 SAMPLE_EXPECTED = SAMPLE.with_name("sample_batch.expected.jsonl")

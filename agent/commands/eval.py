@@ -2,8 +2,9 @@
 
 Datasets: ``gold`` (337 gold audits: generated + hand-written), ``gold-dev`` / ``gold-heldout`` (the fixed splits),
 ``blind-dev`` / ``blind-test`` (hand-written cases written blind, ``evals/gold_blind.py``: the test half is reported
-in aggregate only; ``blind-2`` a second blind set, dev material after its first read), ``sample`` (the 41-case sample batch), ``halueval-qa`` / ``halueval-general`` (public
-hallucination benchmarks). Ablations: ``exact`` (exact checks only, no model), ``model-only``, ``retrieval-model``,
+in aggregate only), ``blind-2`` (a second blind set, dev material after its first read), ``sample`` (the 41-case
+sample batch), ``halueval-qa`` / ``halueval-general`` (public hallucination benchmarks). Ablations: ``exact``
+(exact checks only, no model), ``model-only``, ``retrieval-model``,
 ``full``, ``peer`` (the peer baseline: DeepEval's HallucinationMetric judging each response with the same model and
 evidence, then compared with the contributor), or ``all`` (the five, same data, same model). Each ablation's run
 resumes from ``.audit/eval/...`` (model calls are cached), so an interrupted run can simply be started again.
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from agent.settings import REPO_ROOT, Settings
 
-_LABELLED = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "sample")  # evals.harness.DATASETS
+# the labelled datasets of evals.harness.DATASETS
+_LABELLED = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "sample")
 DATASET_CHOICES = (*_LABELLED, "halueval-qa", "halueval-general")
 ABLATION_CHOICES = ("exact", "model-only", "retrieval-model", "full", "peer", "all")
 
