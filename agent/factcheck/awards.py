@@ -95,7 +95,8 @@ def _check_awards(ctx: _Context, start: int, end: int, films: list[tuple[int, in
         elif subj and subj[0].isupper() and subj.split()[0] not in _PRONOUNS:
             name = " ".join(w for w in subj.split() if w[0].isupper())
             context_film = film or _sentence_film(ctx, span_start, films)
-            claim = _AwardClaim(name, cats, won, negative, ctx_year, None if film else explicit)
+            part = _PART_AFTER.match(after)
+            claim = _AwardClaim(name, cats, won, negative, ctx_year, None if film else explicit, part and part["part"])
             _person_award(ctx, (start + pre.rfind(subj), stop), claim, context_film)
 
 
@@ -291,6 +292,14 @@ class _AwardClaim:
     negative: bool
     year: int | None  # "won Best Actor in 1995": a film year or a ceremony year
     title: str | None  # "for The Entertainer" when that title did not resolve to a film
+    part: str | None = None  # "for playing Russell Bufalino": the nomination's part, when no film is named
+
+
+# The part a person's award was for, said after the category: "for playing Russell Bufalino", "as Vito Corleone".
+_PART_AFTER = re.compile(
+    r"[^.;:]{0,40}?\b(?:for playing|playing|for portraying|portraying|as|for (?:his|her|their) (?:role|turn|"
+    r"performance) as)\s+(?P<part>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
+)
 
 
 def _person_award(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film: Film | None) -> None:
@@ -302,6 +311,8 @@ def _person_award(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film
     elif claim.title is not None:
         wanted = normalize_title(claim.title)
         rows = [o for o in rows if any(wanted.startswith(normalize_title(t)) for t in o.films if normalize_title(t))]
+    elif claim.part is not None:  # "won Best Supporting Actor for playing Russell Bufalino": that nomination only
+        rows = [o for o in rows if plays_part(set(normalize_name(claim.part).split()), o)]
     if not rows:
         return  # nothing links this person, category and film: say nothing
     winners = [o for o in rows if o.winner]
@@ -517,11 +528,15 @@ def check_emmy_statements(ctx: _Context, start: int, end: int) -> None:
     if not re.search(r"\bEmmys?\b", ctx.prompt + " " + ctx.text):
         return
     sentence = ctx.text[start:end]
-    if _EMMY.search(sentence) or _EMMY_NEGATIVE.search(sentence):
+    if _EMMY.search(sentence):
         return
-    listed = _under_wins_header(ctx.text, start)
+    listed = _under_wins_header(ctx.text, start) or _label_line_asked_win(ctx, start)
     previous = 0
     for cat in _EMMY_CATEGORY.finditer(sentence):
+        tail = sentence[cat.end() :]
+        if _EMMY_NEGATIVE.search(sentence[previous : cat.end() + _year_tail(tail)]):
+            previous = cat.end()  # "was nominated for Lead Actor": a nomination, not a win; its own clause only
+            continue
         verbs = list(_EMMY_WON.finditer(sentence, previous, cat.start()))
         if verbs:
             before = re.sub(r"[*_`]", "", sentence[previous : verbs[-1].start()])
@@ -569,10 +584,10 @@ def _emmy_claim(ctx: _Context, start: int, sentence: str, name: str, cat: re.Mat
 
 
 def _year_tail(tail: str) -> int:
-    """How far a category's years and counts run: " four times - 2008, 2009, 2010 and 2014"."""
-    m = re.match(r"(?:\s*(?:,|-|–|—|in|and|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)))*", tail)
+    """How far a category's years and counts run: " four times - 2008, 2009, 2010 and 2014", " twice: 2013, 2014"."""
+    m = re.match(r"(?:\s*(?:,|:|-|–|—|in|and|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)))*", tail)
     run = m.group() if m else ""
-    return len(re.sub(r"(?:\s|,|-|–|—|\(|\band|\bin)*$", "", run))
+    return len(re.sub(r"(?:\s|,|:|-|–|—|\(|\band|\bin)*$", "", run))
 
 
 def _stated_times(tail: str) -> int | None:
@@ -583,6 +598,18 @@ def _stated_times(tail: str) -> int | None:
         return 2
     raw = m.group("n").lower()
     return int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+
+
+_LABEL_LINE = re.compile(
+    r"\s*(?:[-*•]\s+)?[A-Z][^—–:\n]{2,80}?\s+[—–]\s+(?:Outstanding\s+)?(?:Lead|Supporting|Guest)\b"
+)
+
+
+def _label_line_asked_win(ctx: _Context, pos: int) -> bool:
+    """``pos`` opens a line "Name (Part) — Category ..." and the prompt asks who won: the line names a win."""
+    line_start = ctx.text.rfind("\n", 0, pos) + 1
+    line = ctx.text[line_start : ctx.text.find("\n", pos) if "\n" in ctx.text[pos:] else len(ctx.text)]
+    return bool(re.search(r"\bw(?:o|i)n(?:s|ner|ners)?\b", ctx.prompt, re.IGNORECASE) and _LABEL_LINE.match(line))
 
 
 def _under_wins_header(text: str, pos: int) -> bool:

@@ -123,6 +123,20 @@ class _Context:
         )
 
 
+def table_header(text: str, pos: int) -> str | None:
+    """The first row of the markdown table whose row holds ``pos`` ("| Film | Year | Director |"); None outside a
+    table."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start:].lstrip().startswith("|"):
+        return None
+    header = None
+    for row in reversed(text[:line_start].rstrip("\n").split("\n")):
+        if not row.lstrip().startswith("|"):
+            break
+        header = row
+    return header
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0

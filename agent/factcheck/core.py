@@ -29,6 +29,7 @@ from agent.factcheck.awards import (
     check_award_lists,
     check_emmy_statements,
 )
+from agent.factcheck.comics import check_comics
 from agent.factcheck.context import (
     _IS_A_YEAR,
     _RELEASED_AFTER,
@@ -105,6 +106,7 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
         _check_sentence(ctx, start, end, here)
     oscar_only = [(m.start, m.end, f) for m in mentions if (f := _oscar_only_film(index, m.key)) is not None]
     check_award_lists(ctx, sorted([*ctx.films_seen, *oscar_only], key=lambda x: x[0]))
+    check_comics(ctx)
     seen: set[tuple[str | None, tuple[int, int] | None]] = set()
     out: list[Claim] = []
     for claim in sorted(ctx.claims, key=lambda c: c.span or (0, 0)):

@@ -51,6 +51,7 @@ from agent.factcheck.context import (
     _note_for,
     _other_version,
     another_film_near,
+    table_header,
 )
 from agent.factcheck.credits import _director_verdict
 from agent.factcheck.franchise import _known_actor, _may_share_role, who_played_lines
@@ -143,12 +144,46 @@ def check_fallbacks(
     if _OTHER_WORK.search(cue_text) or _HEDGED.search(cue_text) or spans and _another_film(sentence, spans, start):
         return
     claimed = {c.kind for c in ctx.claims if c.span and start <= c.span[0] < end}
-    if "director" not in claimed and _DIRECTOR_CUE.search(cue_text) and not _OTHER_CREDIT.search(cue_text):
+    by_layout = _layout_cues(ctx, start, spans)
+    director_cue = _DIRECTOR_CUE.search(cue_text) or "director" in by_layout
+    if "director" not in claimed and director_cue and not _OTHER_CREDIT.search(cue_text):
         _director(ctx, start, end, film, spans)
-    if "year" not in claimed and _RELEASE_CUE.search(cue_text) and not _OTHER_DATE.search(sentence):
+    year_cue = _RELEASE_CUE.search(cue_text) or "year" in by_layout
+    if "year" not in claimed and year_cue and not _OTHER_DATE.search(sentence):
         _year(ctx, start, end, film, spans)
     if "cast" not in claimed and _CAST_CUE.search(cue_text) and not _VOICE.search(cue_text):
         _cast(ctx, start, end, film, spans, cue_text[: len(cue_text) - len(sentence)])
+
+
+# A list line or a table row that opens with its title: "- Soul (2020) — Pete Docter", "| 4 | Jaws | 1975 | ... |"
+_ITEM = re.compile(r"\s*(?:[-*•+]\s+|\d{1,2}[.)]\s+|\|\s*(?:\d{1,2}\s*\|\s*)?)?")
+_ITEM_SEPARATOR = re.compile(r"\s*(?:\(\d{4}\)\s*)?(?:[—–:|]|\s-)\s*")
+_YEAR_CUE = re.compile(r"\b(?:years?|released|release dates?|came out|when)\b", re.IGNORECASE)
+
+
+def _layout_cues(ctx: _Context, start: int, spans: list[tuple[int, int]]) -> set[str]:
+    """The facts a list line or a table row gives by its layout, not by a word: the line opens with the one title,
+    then a separator and the value; the cue is the prompt's ("Who directed each Toy Story film?") or, for a table,
+    its header's ("| Film | Year | Director |"). Empty for any other sentence, or when the prompt also asks for
+    other people (cast, writers), whose names a director's place could hold."""
+    if not spans:
+        return set()
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    item = _ITEM.match(ctx.text, line_start)
+    if item is None or item.end() != spans[0][0] or not item.group().strip():
+        return set()
+    if not _ITEM_SEPARATOR.match(ctx.text, spans[-1][1]):
+        return set()
+    header = table_header(ctx.text, line_start)
+    cue_text = header if header is not None else ctx.prompt
+    if header is None and _OTHER_CREDIT.search(ctx.prompt):
+        return set()
+    cues = set()
+    if _DIRECTOR_CUE.search(cue_text):
+        cues.add("director")
+    if header is not None and _YEAR_CUE.search(header):
+        cues.add("year")
+    return cues
 
 
 def _plain_mention(ctx: _Context, mention: TextMention, start: int, film: Film) -> bool:

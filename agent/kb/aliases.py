@@ -300,7 +300,13 @@ def _accept(
 _ROLE_IN = re.compile(
     r"\b(?:co-)?(?:starred|stars|starring|appeared|appears|cast) in (?:the (?:\d{4} )?(?:film|movie) )?$"
 )
-_OPENERS = frozenset({"in", "on", "for", "from", "with", "after", "before", "during", "unlike", "like", "since"})
+# Words capitalised only because they open a sentence: a preposition ("In Iron Man 2, ..."), or a question's or a
+# request's first word ("Did Jaws win any Oscars?", "Was Heat a hit?", "Name the stars of Alien").
+_OPENERS = frozenset(
+    {"in", "on", "for", "from", "with", "after", "before", "during", "unlike", "like", "since"}
+    | {"did", "does", "do", "is", "was", "were", "are", "has", "have", "had", "who", "whom", "what", "which", "when"}
+    | {"where", "why", "how", "name", "list", "rank", "compare"}  # not "Will": Will Smith
+)
 
 
 def _inside_longer_name(
@@ -313,7 +319,7 @@ def _inside_longer_name(
     prev = before.group(1) if before else ""
     opener = prev.lower() in _OPENERS and re.search(r"(?:^|[.!?:]\s+|\n\s*)\S+[ \t]+$", window)
     if prev and prev[0].isupper() and prev[-1].isalnum() and not re.search(r"['’]s$", prev) and not opener:
-        return True  # "In Iron Man 2, ..." opens a sentence with a capitalised preposition, not a longer name
+        return True  # "In Iron Man 2, ...", "Did Jaws ...": the opener is capitalised for the sentence, not a name
     if has_year:
         return False
     after = re.match(r"[ \t]+(\S+)", text[end : end + 40])
