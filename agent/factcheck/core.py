@@ -6,7 +6,8 @@ reads the values it states next to them with fixed patterns (a year in parenthes
 "X played Y in T", "A was released before B", "In story order, start with X", "It won three Oscars: A, B and C",
 "Title (YYYY)" for a title the franchise notes do not know, a numbered sequel no table knows), then, where no
 pattern made a claim, reads a director, a release year or who played whom by cue words
-(:mod:`agent.factcheck.fallback`), and returns :class:`agent.models.Claim` records with ``method="exact"``.
+(:mod:`agent.factcheck.fallback`), reads comic characters' first appearances (:mod:`agent.factcheck.comics`), and
+returns :class:`agent.models.Claim` records with ``method="exact"``.
 
 Precision comes first. A claim is only ``contradicted`` when the title resolves to one record (by year, franchise
 words, people named nearby, award linkage) and the stated value clearly disagrees with that record, which is

@@ -10,7 +10,9 @@ life", "'s") and **exactly one value** of that kind (one person the KB credits w
 actor beside one character the franchise note gives a part in the film). "Behind the camera for Jaws was Michael
 Mann" and "In Star Trek, Simon Pegg brings Leonard McCoy to life" need no pattern of their own. A sentence that
 names no film may answer a question about one: the sentence before it, when that one ends with "?" ("Q: Who
-directed Jaws? A: Michael Mann."), or, for the response's first sentence, the prompt's question.
+directed Jaws? A: Michael Mann."), or, for the response's first sentence, the prompt's question. A list line or a
+table row that opens with its one title and gives a value after a separator ("- Soul (2020) — Pete Docter", "| Jaws |
+1975 | Steven Spielberg |") takes its cue from the prompt (a list) or the table's header (``_layout_cues``).
 
 A bag reads more sentences and knows less about them, so the fences are strict; precision is measured on text
 known to be true (``python -m evals.true_text``: the same contradictions over the KB's lead paragraphs with and
