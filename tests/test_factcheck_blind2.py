@@ -167,3 +167,77 @@ def test_an_emmy_label_line_answers_who_won_and_its_years_after_a_colon_count(fa
         [c.status for c in check_claims(t, fact_index, prompt=prompt) if c.kind == "award"] for t in (wrong, right)
     ]
     assert statuses == [["contradicted"], ["supported"]]
+
+
+def test_a_wins_list_under_a_header_whose_last_clause_counts_the_wins(fact_index: FactIndex) -> None:
+    text = (
+        "La La Land went in with 14 nominations and came away with six wins:\n"
+        "- Best Director – Damien Chazelle\n- Best Actor – Ryan Gosling, as Sebastian"
+    )
+    statuses = [c.status for c in check_claims(text, fact_index, prompt="How did La La Land do at the Oscars?")]
+    assert statuses.count("supported") >= 1 and "contradicted" in statuses  # Gosling was nominated only
+    nominated = text.replace("came away with six wins:", "was nominated for these:")
+    assert not [c for c in check_claims(nominated, fact_index) if c.kind == "award" and c.status == "contradicted"]
+
+
+def test_a_wins_label_lists_the_asked_film_s_categories(fact_index: FactIndex) -> None:
+    prompt = "Who directed Rocky (1976), and which Oscars did it win? Keep it to three bullet points."
+    text = "- Wins: Best Picture, Best Director for Avildsen, and Best Original Screenplay for Stallone."
+    got = [(c.text, c.status) for c in check_claims(text, fact_index, prompt=prompt) if c.kind == "award"]
+    assert got == [
+        ("Best Picture", "supported"),
+        ("Best Director for Avildsen", "supported"),
+        ("Best Original Screenplay for Stallone", "contradicted"),
+    ]
+
+
+def test_an_episode_credit_given_by_a_list_s_header_or_line(fact_index: FactIndex) -> None:
+    text = (
+        "David Schwimmer directed these Friends episodes:\n\n"
+        "1. The One with Rachel's Assistant — aired October 26, 2000\n"
+        "2. The One with Joey's New Brain — aired February 15, 2001"
+    )
+    claims = check_claims(text, fact_index, prompt="Which Friends episodes did he direct?")
+    got = [(c.status, c.kind) for c in claims if c.kind == "director"]
+    assert got == [("supported", "director"), ("contradicted", "director")]  # Kevin S. Bright directed the second
+    prompt = "Which The Office cast members directed episodes of the show?"
+    [claim] = [
+        c
+        for c in check_claims('- Rainn Wilson — "Sabre" (season 6)', fact_index, prompt=prompt)
+        if c.kind == "director"
+    ]
+    assert (claim.kind, claim.status) == ("director", "contradicted")  # John Krasinski directed it
+    both = "Which The Office cast members directed or wrote episodes?"  # a name could be either credit
+    assert not [
+        c for c in check_claims('- Rainn Wilson — "Sabre" (season 6)', fact_index, prompt=both) if c.kind == "director"
+    ]
+
+
+def test_a_winning_list_after_the_film(fact_index: FactIndex) -> None:
+    prompt = "Tell me about Coming Home (1978) and its Oscar results."
+    text = (
+        "Coming Home did very well, winning Best Actor for Voight, Best Actress for Fonda and Best Director for Ashby."
+    )
+    got = [(c.text, c.status) for c in check_claims(text, fact_index, prompt=prompt) if c.kind == "award"]
+    assert got == [
+        ("Best Actor for Voight", "supported"),
+        ("Best Actress for Fonda", "supported"),
+        ("Best Director for Ashby", "contradicted"),  # Michael Cimino won, for The Deer Hunter
+    ]
+    other = "Tom Hanks starred in Big, later winning Best Actor for Philadelphia at the Oscars."
+    assert not [c for c in check_claims(other, fact_index) if c.kind == "award" and c.status == "contradicted"]
+
+
+@pytest.mark.parametrize(
+    ("header", "read"),
+    [
+        ("Network won four Oscars, three of them for acting:", True),
+        ("Network went in with ten nominations and came away with four wins:", True),
+        ("Network won four Oscars, and was nominated for these too:", False),
+    ],
+)
+def test_which_wins_list_headers_are_read(fact_index: FactIndex, header: str, read: bool) -> None:
+    items = "1. Peter Finch — Best Actor, as Howard Beale\n2. Faye Dunaway — Best Actress, as Diana Christensen"
+    text = f"{header}\n\n{items}"
+    listed = [c for c in check_claims(text, fact_index) if c.kind == "award" and "—" in c.text]
+    assert bool(listed) == read, listed

@@ -139,22 +139,68 @@ def _check_win_list(ctx: _Context, start: int, end: int, films: list[tuple[int, 
             evidence = [o.evidence() for o in (wins or rows)[:3]]
             span = (start + m.start(), start + m.end("count"))
             ctx.claim(span, "supported" if ok else "contradicted", "award", evidence, None if ok else summary)
-        offset = m.start("list")
-        listed = _CLAUSE_BREAK.split(m.group("list") or "", maxsplit=1)[0]  # "..., and was nominated for ..."
-        for item in _LIST_SPLIT.split(listed):
-            at = sentence.find(item, offset)
-            offset = at + len(item)
-            cats = _list_categories(ctx, item)
-            if not item or cats is None:
-                continue
-            span = (start + at, start + at + len(item.rstrip()))
-            won = _category_rows(wins, cats)
-            if won:
-                ctx.claim(span, "supported", "award", [won[0].evidence()])
-                continue
-            nominated = _category_rows(rows, cats)
-            evidence = [o.evidence() for o in nominated[:1]] + _winner_evidence(ctx, cats, film.year)
-            ctx.claim(span, "contradicted", "award", evidence, summary)
+        _listed_wins(ctx, start, m.start("list"), m.group("list") or "", film, rows)
+
+
+def check_listed_wins(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """A film's wins listed without a count: "..., winning Best Actor for Voight, Best Actress for Fonda and Best
+    Director for Ashby" (the film named before, or "It" for the film in focus), or a label line "Wins: Best Picture,
+    Best Director for Avildsen" (the film named before, else the one the prompt asks about)."""
+    sentence = ctx.text[start:end]
+    for w in _WINNING.finditer(sentence):  # "..., winning Best Actor for Voight, Best Actress for Fonda and ..."
+        subject = {f.id: f for s, _, f in films if s < start + w.start()}
+        list_end = start + w.start("list") + len(_CLAUSE_BREAK.split(w.group("list"), maxsplit=1)[0])
+        if any(start + w.start() <= s < list_end for s, _, _ in films):
+            continue  # "... winning Best Actor for Philadelphia": another film's win
+        if len(subject) > 1 or not (_OSCAR_WORDS.search(sentence) or _OSCAR_WORDS.search(ctx.prompt)):
+            continue
+        film: Film | None
+        if subject:
+            film = next(iter(subject.values()))
+        elif re.match(r"\s*(?:It|The film|The movie)\b", sentence):  # "It ... did very well, winning ..."
+            film = _sentence_film(ctx, start + w.start(), films)
+        else:
+            continue
+        rows = ctx.index.oscars_for_film(film.title, film.year) if film is not None else []
+        if film is not None and rows:
+            _listed_wins(ctx, start, w.start("list"), w.group("list"), film, rows)
+    label = _WINS_LABEL.match(sentence)
+    if label and (_OSCAR_WORDS.search(ctx.prompt) or _OSCAR_WORDS.search(sentence)):
+        named = {f.id: f for s, _, f in films if s < start + label.start("list")}
+        labelled = (
+            next(iter(named.values())) if len(named) == 1 else None if named else ctx.asked_film or ctx.focus_film
+        )
+        rows = ctx.index.oscars_for_film(labelled.title, labelled.year) if labelled is not None else []
+        if labelled is not None and rows:
+            _listed_wins(ctx, start, label.start("list"), label.group("list"), labelled, rows)
+
+
+_WINNING = re.compile(r"\b(?:winning|taking home|picking up)\s+(?P<list>Best\s[^.;!?\n]+)")
+# "**Wins:** Best Picture, Best Director for Avildsen and Best Film Editing" (the film in focus, or named before)
+_WINS_LABEL = re.compile(r"\s*(?:[-*•]\s*)?(?:Oscar |Academy Award )?(?:[Ww]ins|WINS|[Ww]on):\s*(?P<list>[^\n]+)")
+
+
+def _listed_wins(ctx: _Context, start: int, offset: int, listed: str, film: Film, rows: Sequence[Oscar]) -> None:
+    """Each category of a list of a film's wins: supported when the film won it, else contradicted."""
+    sentence = ctx.text[start:]
+    wins = [o for o in rows if o.winner and not o.canonical_category.startswith(_NOT_COMPETITIVE)]
+    won_labels = sorted({o.canonical_category.title() for o in wins})
+    summary = f"{film.title} won {len(won_labels)}: {', '.join(won_labels) or 'none'}"
+    listed = _CLAUSE_BREAK.split(listed, maxsplit=1)[0]  # "..., and was nominated for ..."
+    for item in _LIST_SPLIT.split(listed):
+        at = sentence.find(item, offset)
+        offset = at + len(item)
+        cats = _list_categories(ctx, item)
+        if not item or cats is None:
+            continue
+        span = (start + at, start + at + len(item.rstrip(" .")))
+        won = _category_rows(wins, cats)
+        if won:
+            ctx.claim(span, "supported", "award", [won[0].evidence()])
+            continue
+        nominated = _category_rows(rows, cats)
+        evidence = [o.evidence() for o in nominated[:1]] + _winner_evidence(ctx, cats, film.year)
+        ctx.claim(span, "contradicted", "award", evidence, summary)
 
 
 def _list_categories(ctx: _Context, item: str) -> Sequence[str] | None:
@@ -398,7 +444,11 @@ def check_award_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -> 
         h0, h1 = header
         line = text[h0:h1]
         around = text[max(0, h0 - 300) : h1] + " " + ctx.prompt
-        if not _WIN_HEADER.search(line) or re.search(r"nominat|\blost\b|didn't|did not", line):
+        # the last clause that speaks of wins: "went in with 14 nominations and came away with six wins:"
+        # ("won two Oscars, and was nominated for five more:" lists nominations: its last clause decides too)
+        parts = re.split(r",|;|\s+and\s+|\s+but\s+", line)
+        clauses = [c for c in parts if _WIN_HEADER.search(c)]
+        if not clauses or any(re.search(r"nominat|\blost\b|didn't|did not", c) for c in (clauses[-1], parts[-1])):
             continue
         read = [x for x in (_read_item(ctx, text, span) for span in items) if x is not None]
         if not read or not (

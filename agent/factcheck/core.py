@@ -29,6 +29,7 @@ from agent.factcheck.awards import (
     _check_win_list,
     check_award_lists,
     check_emmy_statements,
+    check_listed_wins,
 )
 from agent.factcheck.comics import check_comics
 from agent.factcheck.context import (
@@ -56,6 +57,7 @@ from agent.factcheck.credits import (
     _check_episode_role_of,
     _check_film_credits,
     _check_labelled_credits,
+    check_episode_layout,
 )
 from agent.factcheck.fallback import check_fallbacks
 from agent.factcheck.franchise import (
@@ -155,7 +157,11 @@ def _oscar_only_film(index: FactIndex, key: str) -> Film | None:
 def _asked_film(index: FactIndex, prompt: str, asked: Sequence[TextMention]) -> Film | None:
     """The one film the prompt asks about ("Which MCU regulars show up in Spider-Man: Homecoming?"), which a
     sentence that names no film speaks of until the answer names one; None when the prompt names several titles or
-    its title names several films (remakes) and gives no year."""
+    its title names several films (remakes) and gives no year. Of several titles, one written with its year is the
+    one asked about."""
+    dated = [m for m in asked if m.year is not None]
+    if len({m.key for m in asked}) != 1 and len({m.key for m in dated}) == 1:
+        asked = dated  # "Who directed Rocky (1976)? Keep it short.": the dated title is the one asked about
     if len({m.key for m in asked}) != 1:
         return None
     title = prompt[asked[0].start : asked[0].end]
@@ -218,9 +224,11 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_active_pronoun(ctx, start, end, films, episodes)
     _check_episode_role_of(ctx, start, end, episodes)
     _check_labelled_credits(ctx, start, end, films, episodes)
+    check_episode_layout(ctx, start, end, episodes)
     _check_awards(ctx, start, end, films)
     _check_went_to(ctx, start, end, films)
     _check_win_list(ctx, start, end, films)
+    check_listed_wins(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
     _check_oscar_roles(ctx, start, end, films)

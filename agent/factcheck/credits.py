@@ -399,3 +399,66 @@ def _check_labelled_credits(
         if verdict:
             fix = _credit_fix(role, actual)
             ctx.claim((start + span_start, stop), verdict, role, evidence, fix)
+
+
+# A list line: "1. The One with Joey's New Brain — aired February 15, 2001", "- Rainn Wilson — "Sabre" (season 6)"
+_LIST_LINE = re.compile(r"\s*(?:[-*•+]|\d{1,2}[.)])\s+")
+_HEADER_CREDIT = re.compile(r"^(?P<names>.+?)\s+(?P<role>directed|wrote|co-wrote|penned)\b[^:]*:\s*$")
+_DIRECTING = re.compile(r"\bdirect(?:ed|s|ing|or|ors)?\b", re.IGNORECASE)
+_WRITING = re.compile(r"\b(?:wr[io]te|written|writ(?:ing|ers?|es))\b", re.IGNORECASE)
+
+
+def check_episode_layout(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:
+    """An episode credit given by a list's layout, not by a verb in its line: the list's header names the person
+    ("David Schwimmer directed these season 7 episodes:" over "1. The One with Joey's New Brain — aired ..."), or the
+    line pairs one person with one episode ("- Rainn Wilson — "Sabre" (season 6)") and the prompt asks who directed
+    (or wrote) episodes, not both. Only a line with one episode, no credit already read in it and, for the header
+    form, no other name."""
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    item = _LIST_LINE.match(ctx.text, line_start)
+    if item is None or len({ep.id for _, _, ep in episodes}) != 1:
+        return
+    if any(c.kind in ("director", "writer") and c.span and start <= c.span[0] < end for c in ctx.claims):
+        return
+    s0, e0, ep = episodes[0]
+    line_end = ctx.text.find("\n", start)
+    line = ctx.text[item.end() : line_end if line_end >= 0 else len(ctx.text)]
+    outside = (ctx.text[item.end() : s0] + " " + ctx.text[e0 : item.end() + len(line)]).strip(' —–-:"“”()')
+    header = _list_header(ctx.text, line_start)
+    by_header = _HEADER_CREDIT.match(header) if header else None
+    if by_header is not None:
+        role = "director" if by_header.group("role") == "directed" else "writer"
+        names = leading_names(by_header.group("names").strip())
+        if len(names) != 1 or re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+", re.sub(_MONTH_DATE, "", outside)):
+            return
+        span = (s0, e0)
+    else:
+        directing, writing = _DIRECTING.search(ctx.prompt), _WRITING.search(ctx.prompt)
+        if bool(directing) == bool(writing):
+            return
+        role = "director" if directing else "writer"
+        names = leading_names(ctx.text[item.end() : s0].strip(' —–-:"“')) if item.end() < s0 else []
+        if not names and e0 < item.end() + len(line):
+            names = leading_names(ctx.text[e0 : item.end() + len(line)].lstrip(' "”—–-:'))
+        if len(names) != 1:
+            return
+        at = ctx.text.find(names[0], item.end())
+        span = (min(at, s0), max(at + len(names[0]), e0))
+    verdict = _credit_verdict(names, _credited(ep, role))
+    if verdict is not None:
+        ctx.claim(span, verdict, role, [ep.evidence()], _credit_fix(role, _credited(ep, role)))
+
+
+_MONTH_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}"
+)
+
+
+def _list_header(text: str, line_start: int) -> str | None:
+    """The line before a list's first item, when it ends with ":"."""
+    lines = text[:line_start].rstrip("\n").split("\n")
+    for line in reversed(lines):
+        if not line.strip() or _LIST_LINE.match(line):
+            continue
+        return line.strip() if line.rstrip().endswith(":") else None
+    return None
