@@ -128,9 +128,7 @@ def _check_win_list(ctx: _Context, start: int, end: int, films: list[tuple[int, 
         rows = ctx.index.oscars_for_film(film.title, film.year) if film is not None else []
         if film is None or not rows:
             continue
-        wins = [o for o in rows if o.winner and not o.canonical_category.startswith(_NOT_COMPETITIVE)]
-        won_labels = sorted({o.canonical_category.title() for o in wins})
-        summary = f"{film.title} won {len(won_labels)}: {', '.join(won_labels) or 'none'}"
+        wins, won_labels, summary = _film_wins(film, rows)
         raw = (m.group("n") or "").lower()
         if raw:
             stated = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -180,12 +178,17 @@ _WINNING = re.compile(r"\b(?:winning|taking home|picking up)\s+(?P<list>Best\s[^
 _WINS_LABEL = re.compile(r"\s*(?:[-*•]\s*)?(?:Oscar |Academy Award )?(?:[Ww]ins|WINS|[Ww]on):\s*(?P<list>[^\n]+)")
 
 
+def _film_wins(film: Film, rows: Sequence[Oscar]) -> tuple[list[Oscar], list[str], str]:
+    """A film's competitive wins, their category labels, and the correction that lists them."""
+    wins = [o for o in rows if o.winner and not o.canonical_category.startswith(_NOT_COMPETITIVE)]
+    won_labels = sorted({o.canonical_category.title() for o in wins})
+    return wins, won_labels, f"{film.title} won {len(won_labels)}: {', '.join(won_labels) or 'none'}"
+
+
 def _listed_wins(ctx: _Context, start: int, offset: int, listed: str, film: Film, rows: Sequence[Oscar]) -> None:
     """Each category of a list of a film's wins: supported when the film won it, else contradicted."""
     sentence = ctx.text[start:]
-    wins = [o for o in rows if o.winner and not o.canonical_category.startswith(_NOT_COMPETITIVE)]
-    won_labels = sorted({o.canonical_category.title() for o in wins})
-    summary = f"{film.title} won {len(won_labels)}: {', '.join(won_labels) or 'none'}"
+    wins, _, summary = _film_wins(film, rows)
     listed = _CLAUSE_BREAK.split(listed, maxsplit=1)[0]  # "..., and was nominated for ..."
     for item in _LIST_SPLIT.split(listed):
         at = sentence.find(item, offset)

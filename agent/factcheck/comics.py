@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 
 from agent.factcheck.context import _Context, _sentences, table_header
+from agent.factcheck.credits import MONTHS
 from agent.kb.sources import ComicCharacter
 
 MIN_APPEARANCES = 50
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH = rf"(?:{'|'.join(m.capitalize() for m in MONTHS)})"
 _YEAR = re.compile(r"(?<![\w$.,-])((?:19[3-9]|20[01])\d)(?![\w%-]|,\d)")
 _MONTH_WORD = re.compile(rf"\b{_MONTH}\b")
 _COMICS = re.compile(r"\b(?:[Cc]omics?|Marvel|DC|X-Men)\b")
@@ -155,7 +155,7 @@ def _record_month(char: ComicCharacter) -> str | None:
     if m is None:
         return None
     word = m.group().lower()
-    return next((full for full in _MONTHS if full.startswith(word[:3])), None)
+    return next((full for full in MONTHS if full.startswith(word[:3])), None)
 
 
 def _claim(ctx: _Context, span: tuple[int, int], char: ComicCharacter, year: int, month: str | None) -> None:

@@ -45,12 +45,8 @@ _AIRED = re.compile(
     r"\b(?:first )?(?:aired|premiered|broadcast)(?: on)? "
     r"(?P<date>(?:[A-Z][a-z]+ \d{1,2}, \d{4})|(?:\d{1,2} [A-Z][a-z]+ \d{4}))"
 )
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), start=1
-    )
-}
+MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = {m: i for i, m in enumerate(MONTHS, start=1)}
 _WHO = r"(?:,? who)?"  # "X, who directed Y, ...", "It was X who directed Y"
 _ACTIVE_DIRECTED = re.compile(
     rf"(?P<lead>\b(?:[Dd]irector|[Ff]ilmmaker) )?(?P<name>{_NAME}){_WHO} (?:also |later )?"
@@ -449,9 +445,7 @@ def check_episode_layout(ctx: _Context, start: int, end: int, episodes: list[tup
         ctx.claim(span, verdict, role, [ep.evidence()], _credit_fix(role, _credited(ep, role)))
 
 
-_MONTH_DATE = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}"
-)
+_MONTH_DATE = re.compile(rf"\b(?:{'|'.join(m.capitalize() for m in MONTHS)})\s+\d{{1,2}}")
 
 
 def _list_header(text: str, line_start: int) -> str | None:
