@@ -21,6 +21,7 @@ from typing import Any
 
 from evals.bench_facts import bench_fact_index
 from evals.bench_kb import bench_kb_build, bench_kb_query
+from evals.bench_model import bench_local_model
 from evals.bench_pipeline import bench_pipeline
 from evals.retrieval_recall import bench_retrieval_recall
 
@@ -33,6 +34,7 @@ BENCHES: list[tuple[str, Bench]] = [
     ("retrieval_recall", bench_retrieval_recall),
     ("fact_index", bench_fact_index),
     ("pipeline", bench_pipeline),
+    ("local_model", bench_local_model),
 ]
 QUICK: dict[str, Bench] = {
     "kb_build": partial(bench_kb_build, sample=150),

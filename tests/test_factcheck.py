@@ -614,7 +614,7 @@ def test_emmy_wins_said_without_the_emmy_for_and_in_a_list(fact_index: FactIndex
         "- Aaron Paul (Jesse Pinkman): Supporting Actor three times - 2010, 2012 and 2014."
     )
     found = _by_text(_claims(fact_index, text, prompt="Which actors won Emmys?"))
-    assert found["Christina Applegate won Outstanding Guest Actress in 2003"] == ("supported", None)
+    assert found["Christina Applegate won Outstanding Guest Actress in 2003 as Amy"] == ("supported", None)
     assert found["Lisa Kudrow won Supporting Actress in a Comedy Series in 1999"] == ("contradicted", "won in 1998")
     assert found["Jonathan Banks (Mike Ehrmantraut): Supporting Actor in 2013"][0] == "contradicted"
     assert found["Aaron Paul (Jesse Pinkman): Supporting Actor three times - 2010, 2012 and 2014"][0] == "supported"

@@ -241,3 +241,92 @@ def test_which_wins_list_headers_are_read(fact_index: FactIndex, header: str, re
     text = f"{header}\n\n{items}"
     listed = [c for c in check_claims(text, fact_index) if c.kind == "award" and "—" in c.text]
     assert bool(listed) == read, listed
+
+
+def _awards(index: FactIndex, text: str, prompt: str = "") -> list[tuple[str, str, str | None]]:
+    claims = [c for c in check_claims(text, index, prompt=prompt) if c.kind == "award"]
+    for c in claims:
+        assert c.span is not None and c.text == text[c.span[0] : c.span[1]].strip() and c.evidence
+    return [(c.status, c.text, c.correction) for c in claims]
+
+
+def test_a_list_of_one_categorys_winners_is_read_film_by_film(fact_index: FactIndex) -> None:
+    text = "These films won Best Picture at the Oscars:\n\n1. Titanic (1997)\n2. Avatar (2009)\n3. Gladiator (2000)"
+    assert _awards(fact_index, text) == [
+        ("supported", "Titanic (1997)", None),
+        ("contradicted", "Avatar (2009)", "Avatar was nominated for Best Picture but did not win"),
+        ("supported", "Gladiator (2000)", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Pixar films nominated for Best Animated Feature:",  # nominations, not wins
+        "The Golden Globe for Best Animated Feature went to these films:",  # another award
+        "Pixar won Best Animated Feature, and these were nominated but lost:",  # the last clause decides
+    ],
+)
+def test_a_film_list_that_is_not_a_list_of_oscar_winners_is_left_alone(fact_index: FactIndex, header: str) -> None:
+    assert _awards(fact_index, header + "\n\n- Cars (2006)\n- Monsters, Inc. (2001)", "Tell me about Pixar.") == []
+
+
+def test_category_lines_answering_what_won(fact_index: FactIndex) -> None:
+    text = (
+        "Here they are:\n\n- **Best Director:** Frank Lloyd for *The Divine Lady*\n"
+        "- **Best Actress:** Ruth Chatterton for *Madame X*\n"
+        "- **Best Director (Comedy Picture):** Lewis Milestone for *Two Arabian Knights*"
+    )
+    got = _awards(fact_index, text, "What won at the early Academy Awards?")
+    assert [(s, fix) for s, _, fix in got] == [
+        ("supported", None),
+        ("contradicted", "Madame X was nominated for Actress In A Leading Role but did not win"),
+        ("supported", None),  # "(Comedy Picture)" is the category's, not a winner's name
+    ]
+
+
+def test_emmy_years_after_the_part_played_are_read(fact_index: FactIndex) -> None:
+    said = (
+        "Bryan Cranston won the Emmy for Outstanding Lead Actor in a Drama Series four times for Walter White: in {}."
+    )
+    [right] = [c for c in check_claims(said.format("2008, 2009, 2010 and 2014"), fact_index) if c.kind == "award"]
+    [wrong] = [c for c in check_claims(said.format("2008, 2009, 2011 and 2014"), fact_index) if c.kind == "award"]
+    assert right.status == "supported" and right.text.endswith("2014")  # the years are part of what was checked
+    assert (wrong.status, wrong.correction) == ("contradicted", "won in 2008, 2009, 2010, 2014")
+
+
+RUNDOWN = "Give me a quick rundown of Casablanca: year, director and stars."
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("- **Year:** 1942\n- **Director:** Michael Curtiz", [("year", "supported"), ("director", "supported")]),
+        ("- Release year: 1945\n- Directed by: John Huston", [("year", "contradicted"), ("director", "contradicted")]),
+    ],
+)
+def test_label_lines_speak_of_the_film_the_prompt_asks_about(
+    fact_index: FactIndex, lines: str, expected: list[tuple[str, str]]
+) -> None:
+    # "Give" is a film title too; as the request's first word it is not the film asked about
+    claims = check_claims("Here's a quick rundown:\n\n" + lines, fact_index, prompt=RUNDOWN)
+    assert [(c.kind, c.status) for c in claims] == expected
+
+
+def test_label_lines_after_another_title_are_left_alone(fact_index: FactIndex) -> None:
+    text = "And another classic, The Maltese Falcon:\n- Year: 1945\n- Director: John Ford"
+    assert check_claims(text, fact_index, prompt=RUNDOWN) == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "status"),
+    [
+        ("Which film directors directed episodes of The Office?", "contradicted"),
+        ("Who wrote and directed episodes of The Office?", None),  # "handled" could be either credit
+    ],
+)
+def test_handled_is_a_directing_credit_when_the_question_is_about_directors(
+    fact_index: FactIndex, prompt: str, status: str | None
+) -> None:
+    claims = check_claims('Jason Reitman handled "Money" in season 4.', fact_index, prompt=prompt)
+    assert [c.status for c in claims if c.kind == "director"] == ([status] if status else [])

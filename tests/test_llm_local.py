@@ -233,3 +233,30 @@ def test_server_started_from_a_short_lived_thread_outlives_the_thread(tmp_path: 
         assert asyncio.run(llm.astructured(other, PingReply)).total == 42
     finally:
         llm.close()
+
+
+AVX512_CPU = frozenset({"sse4_2", "avx2", "avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw", "avx512_vnni"})
+
+
+@pytest.mark.parametrize(
+    ("flags", "override", "expected"),
+    [
+        (frozenset({"sse4_2", "avx2", "fma"}), None, "-DGGML_NATIVE=OFF"),
+        (AVX512_CPU, None, "-DGGML_NATIVE=OFF -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON"),
+        (AVX512_CPU - {"avx512bw"}, None, "-DGGML_NATIVE=OFF"),  # GGML_AVX512 needs every one of the five
+        (AVX512_CPU | {"amx_tile", "avx512vbmi"}, None,
+         "-DGGML_NATIVE=OFF -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON"),  # never AMX
+        (AVX512_CPU, "-DGGML_NATIVE=OFF", "-DGGML_NATIVE=OFF"),  # AUDIT_LLAMA_CMAKE_ARGS decides
+    ],
+)  # fmt: skip
+def test_the_runtime_build_uses_avx512_only_where_the_cpu_has_it(
+    flags: frozenset[str], override: str | None, expected: str
+) -> None:
+    assert local_model.runtime_cmake_args(flags, override) == expected
+
+
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path: Path) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\nbugs\t\t: spectre\n", encoding="utf-8")
+    assert local_model.cpu_flags(cpuinfo) == {"fpu", "sse", "avx2", "avx512f"}
+    assert local_model.cpu_flags(tmp_path / "absent") == frozenset()

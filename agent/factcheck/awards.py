@@ -470,6 +470,75 @@ def check_award_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -> 
                 _list_item_claim(ctx, film, rows, item)
 
 
+_OTHER_AWARDS = re.compile(r"\b(?:Golden Globes?|BAFTAs?|Annie|Emmys?|SAG|Screen Actors|Critics|Cannes|Razzies?)\b")
+_ITEM_LEAD = re.compile(r"[\s*_`]*(?:(?:19|20)\d\d(?:/\d\d)?\s*[:—–-]?\s*[*_`]*)?")  # "2003 — Finding Nemo"
+
+
+def check_winner_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -> None:
+    """Lists that give the winners of Oscar categories, each item naming its film: "Pixar has won Best Animated
+    Feature 11 times:" over "1. Finding Nemo (2003)", "2. ..." (every film listed must have won the category), and
+    "- **Best Director (Dramatic Picture):** King Vidor for *The Crowd*" in an answer to "What won at the first
+    Academy Awards?" (the film named must have won the category, by the person named).
+
+    The header (or, for category lines, the header or the prompt) must speak of wins in its last clause and of the
+    Oscars (header, the prompt, or the text just before); no other award may be named. Items that name no film, or
+    several, are left alone; so are lists whose header names a film (``check_award_lists`` reads those).
+    """
+    text = ctx.text
+    for header, items in _lists(text):
+        h0, h1 = header
+        line = text[h0:h1]
+        around = text[max(0, h0 - 300) : h1] + " " + ctx.prompt
+        if not _OSCAR_WORDS.search(around) or _OTHER_AWARDS.search(around):
+            continue
+        if any(h0 <= s < h1 for s, _, _ in films):
+            continue
+        named = {tuple(c) for m in _BEST.finditer(line) if (c := _list_categories(ctx, m.group()))}
+        if len(named) == 1 and _wins_header(line):
+            _films_won(ctx, items, films, next(iter(named)))
+        elif not named and (_wins_header(line) or _wins_header(ctx.prompt)):
+            for span in items:
+                item = _read_item(ctx, text, span)
+                inside = [f for f in films if span[0] <= f[0] < span[1]]
+                if item is None or len({f.id for _, _, f in inside}) != 1 or inside[0][0] < item.span[0]:
+                    continue
+                film = inside[0][2]
+                rows = ctx.index.oscars_for_film(film.title, film.year)
+                if rows and _category_rows(rows, item.cats):
+                    _list_item_claim(ctx, film, rows, item)
+
+
+def _wins_header(line: str) -> bool:
+    """The last clause that speaks of wins is not about nominations or losses ("won two Oscars, and was nominated
+    for five more:" lists nominations)."""
+    parts = re.split(r",|;|\s+and\s+|\s+but\s+", line)
+    clauses = [c for c in parts if _WIN_HEADER.search(c)]
+    return bool(clauses) and not any(re.search(r"nominat|\blost\b|didn't|did not", c) for c in (clauses[-1], parts[-1]))
+
+
+def _films_won(
+    ctx: _Context, items: list[tuple[int, int]], films: Sequence[tuple[int, int, Film]], cats: Sequence[str]
+) -> None:
+    """Each item that opens with a film: the film won ``cats``, or it did not (nominated, or not even that)."""
+    for i0, i1 in items:
+        item = ctx.text[i0:i1]
+        lead = _ITEM_LEAD.match(item)
+        at = i0 + (lead.end() if lead else 0)
+        inside = [f for f in films if i0 <= f[0] < i1]
+        if not inside or inside[0][0] != at or _BEST.search(item) or len({f.id for _, _, f in inside}) != 1:
+            continue
+        s, e, film = inside[0]
+        year = re.match(r"\s*\((?:19|20)\d\d\)", ctx.text[e:i1])
+        span = (s, e + year.end() if year else e)
+        rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
+        winners = [o for o in rows if o.winner]
+        if winners:
+            ctx.claim(span, "supported", "award", [winners[0].evidence()])
+            continue
+        evidence = [o.evidence() for o in rows[:1]] + _winner_evidence(ctx, cats, film.year)
+        ctx.claim(span, "contradicted", "award", evidence, _not_won(film, cats[0].rstrip("*").title(), bool(rows)))
+
+
 def _lists(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
     """(header line span, item spans) of every list whose item lines follow a header line ending in ``:``."""
     out: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
@@ -508,7 +577,10 @@ def _read_item(ctx: _Context, text: str, span: tuple[int, int]) -> _ListItem | N
         found = _list_categories(ctx, head) if cats is None else None
         if found is not None:
             cats = found
-            inside = re.search(r"\((?P<p>[^)]+)\)", part) or re.search(r"\s+for\s+(?P<p>[A-Z][^,;]+)", part)
+            inside = re.search(r"\((?P<p>[^)]+)\)", part)
+            if inside and _qualifies_category(ctx, inside.group("p")):
+                inside = None  # "Best Director (Comedy Picture)": the category's own words, not a winner
+            inside = inside or re.search(r"\s+for\s+(?P<p>[A-Z][^,;]+)", part)
             if inside and person is None:
                 names = leading_names(inside.group("p"))
                 person = names[0] if names else None
@@ -519,6 +591,12 @@ def _read_item(ctx: _Context, text: str, span: tuple[int, int]) -> _ListItem | N
         return None
     character = _CHARACTER.search(plain)
     return _ListItem(span, cats, person, character.group("c").strip() if character else None)
+
+
+def _qualifies_category(ctx: _Context, words: str) -> bool:
+    """Words in brackets that a category name carries ("Comedy Picture" of "DIRECTING (Comedy Picture)")."""
+    wanted = f"({words.strip().upper()})"
+    return any(wanted in c.upper() for c in ctx.index.oscar_categories_known)
 
 
 def _list_item_claim(ctx: _Context, film: Film, rows: Sequence[Oscar], item: _ListItem) -> None:
@@ -637,10 +715,15 @@ def _emmy_claim(ctx: _Context, start: int, sentence: str, name: str, cat: re.Mat
 
 
 def _year_tail(tail: str) -> int:
-    """How far a category's years and counts run: " four times - 2008, 2009, 2010 and 2014", " twice: 2013, 2014"."""
-    m = re.match(r"(?:\s*(?:,|:|-|–|—|in|and|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)))*", tail)
+    """How far a category's years and counts run: " four times - 2008, 2009, 2010 and 2014", " twice: 2013, 2014",
+    " four times for Tyrion Lannister: in 2011, 2015, 2018 and 2019"."""
+    m = re.match(
+        r"(?:\s*(?:,|:|-|–|—|in|and|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)"
+        r"|(?:for (?:playing )?|as )[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*))*",  # "for Tyrion Lannister: in 2011"
+        tail,
+    )
     run = m.group() if m else ""
-    return len(re.sub(r"(?:\s|,|:|-|–|—|\(|\band|\bin)*$", "", run))
+    return len(re.sub(r"(?:\s|,|:|-|–|—|\(|\.|\band|\bin)*$", "", run))
 
 
 def _stated_times(tail: str) -> int | None:

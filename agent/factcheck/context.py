@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from agent.kb.aliases import ARTICLES, TextMention, tokens
+from agent.kb.aliases import ARTICLES, TextMention, find_titles, tokens
 from agent.kb.facts import FactIndex
 from agent.kb.sources import Episode, Film
 from agent.models import Claim, ClaimStatus, Evidence, ResponseSide
@@ -259,6 +259,14 @@ def _sentence_film(ctx: _Context, pos: int, films: list[tuple[int, int, Film]]) 
     if earlier:
         return earlier[0] if len(earlier) == 1 else None
     return ctx.focus_film
+
+
+def only_asked_film_before(ctx: _Context, start: int) -> bool:
+    """The prompt asks about one film, it is the film in focus, and the response names no other title before
+    ``start``: a line such as "Director: Michael Curtiz" then speaks of the film asked about."""
+    if ctx.asked_film is None or ctx.focus_film is not ctx.asked_film:
+        return False
+    return all(m.key in ctx.prompt_keys for m in find_titles(ctx.text[:start], ctx.index.has_title_key))
 
 
 def _close(gap: str, limit: int) -> bool:

@@ -30,6 +30,7 @@ from agent.factcheck.awards import (
     check_award_lists,
     check_emmy_statements,
     check_listed_wins,
+    check_winner_lists,
 )
 from agent.factcheck.comics import check_comics
 from agent.factcheck.context import (
@@ -70,6 +71,7 @@ from agent.factcheck.franchise import (
     _check_seasons,
     _check_sequel_of,
     _check_stars,
+    check_recast_credits,
 )
 from agent.kb.aliases import (
     TextMention,
@@ -108,7 +110,9 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
         here = [m for m in mentions if start <= m.start < end]
         _check_sentence(ctx, start, end, here)
     oscar_only = [(m.start, m.end, f) for m in mentions if (f := _oscar_only_film(index, m.key)) is not None]
-    check_award_lists(ctx, sorted([*ctx.films_seen, *oscar_only], key=lambda x: x[0]))
+    listed = sorted([*ctx.films_seen, *oscar_only], key=lambda x: x[0])
+    check_award_lists(ctx, listed)
+    check_winner_lists(ctx, listed)
     check_comics(ctx)
     seen: set[tuple[str | None, tuple[int, int] | None]] = set()
     out: list[Claim] = []
@@ -159,6 +163,7 @@ def _asked_film(index: FactIndex, prompt: str, asked: Sequence[TextMention]) -> 
     sentence that names no film speaks of until the answer names one; None when the prompt names several titles or
     its title names several films (remakes) and gives no year. Of several titles, one written with its year is the
     one asked about."""
+    asked = [m for m in asked if not _request_verb(prompt, m)]
     dated = [m for m in asked if m.year is not None]
     if len({m.key for m in asked}) != 1 and len({m.key for m in dated}) == 1:
         asked = dated  # "Who directed Rocky (1976)? Keep it short.": the dated title is the one asked about
@@ -167,6 +172,18 @@ def _asked_film(index: FactIndex, prompt: str, asked: Sequence[TextMention]) -> 
     title = prompt[asked[0].start : asked[0].end]
     films = index.find_films(title, asked[0].year, kinds=("title", "variant"))
     return films[0].film if len(films) == 1 else None
+
+
+_REQUEST_VERBS = frozenset(
+    "give tell list name write explain describe summarize summarise compare rank show provide recommend suggest "
+    "find check help".split()
+)
+
+
+def _request_verb(prompt: str, mention: TextMention) -> bool:
+    """A request's first word that is also a title: "Give me a quick rundown of Casablanca" (the film "Give")."""
+    opens = re.search(r"(?:^|[.!?]\s+|\n\s*)$", prompt[: mention.start]) is not None
+    return opens and not mention.quoted and mention.key in _REQUEST_VERBS
 
 
 # Markdown emphasis around or inside a phrase: "**Title**", "*Title*", "_Title_", "`Title`". A bullet ("* item") and
@@ -231,6 +248,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     check_listed_wins(ctx, start, end, films)
     _check_order(ctx, start, end, films)
     _check_cast(ctx, start, end, films)
+    check_recast_credits(ctx, start, end, films, mentions)
     _check_oscar_roles(ctx, start, end, films)
     _check_stars(ctx, start, end, films)
     _check_order_lists(ctx, start, end, mentions)

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_version, _person
+from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_version, _person, only_asked_film_before
 from agent.kb.aliases import (
     leading_names,
     normalize_name,
@@ -247,7 +247,7 @@ def _mention_len(films: list[tuple[int, int, Film]], pos: int) -> int:
 _EPISODE_PHRASE = r"(?:(?:the )?(?:[^\"“.,;]{0,40} )?episode,?(?: (?:titled|called|named))? )?"
 _ACTIVE_EPISODE = re.compile(
     rf"(?P<name>{_NAME}){_WHO} (?:also )?(?P<verb>wrote the (?:script|teleplay) (?:for|of)|(?:co-)?wrote|penned|"
-    r"scripted|(?:co-)?directed|helmed|"
+    r"scripted|(?:co-)?directed|helmed|handled|took charge of|"
     r"(?:was|is) (?:credited as )?the (?:director|writer) (?:of|behind)|(?:was|is) behind the camera (?:for|on)|"
     r"(?:served|serves) as (?:the )?director (?:on|of|for)|(?:is|was) credited with (?:writing|directing)|"
     r"(?:has|had|got) the (?:writing|directing) credit (?:on|for)) "
@@ -269,6 +269,8 @@ def _check_active_episode(ctx: _Context, start: int, end: int, episodes: list[tu
         if target is None or len(name.split()) < 2 or name.split()[0] in _PRONOUNS:
             continue
         role = "writer" if _WRITER_ROLE.search(m.group("verb")) else "director"
+        if m.group("verb") in ("handled", "took charge of") and not _asks_directors_only(ctx.prompt):
+            continue  # "X handled "Money"": a director only when the question is about who directed episodes
         ep = target[2]
         actual = _credited(ep, role)
         verdict = _credit_verdict([name], actual)
@@ -281,6 +283,10 @@ _ACTIVE_IT = re.compile(
     rf"(?P<name>{_NAME}){_WHO} (?:also |then )?(?P<verb>(?:co-)?directed|(?:co-)?wrote|penned|scripted|helmed)"
     r"(?: and (?:co-)?(?:directed|wrote))? (?:it|the episode|that episode|the film|the movie)\b"
 )
+
+
+def _asks_directors_only(prompt: str) -> bool:
+    return bool(_DIRECTING.search(prompt)) and not _WRITING.search(prompt)
 
 
 def _check_active_pronoun(
@@ -362,14 +368,7 @@ def _check_labelled_credits(
     for m in _LABEL.finditer(sentence):
         label = m.group("role") or m.group("role2") or m.group("role3")
         role = "writer" if _WRITER_ROLE.search(label.lower()) else "director"
-        before = [t for t in titles if t[1] <= start + m.start()]
-        target: Film | Episode | None = None
-        if before and _close(ctx.text[before[-1][1] : start + m.start()].lstrip(" —–-:,("), 60):
-            target = before[-1][2]
-        elif not before and not sentence[: m.start()].strip(" -*•\n"):
-            # the label opens the sentence: the one episode or film the previous sentence named
-            one_episode = ctx.focus_episodes[0] if len(ctx.focus_episodes) == 1 else None
-            target = one_episode or ctx.focus_film
+        target = _label_target(ctx, start, m.start(), titles)
         if target is not None:
             found.append((role, m.start(), m.end(), len(sentence), target))
     fronted = _FRONTED.match(sentence)
@@ -395,6 +394,23 @@ def _check_labelled_credits(
         if verdict:
             fix = _credit_fix(role, actual)
             ctx.claim((start + span_start, stop), verdict, role, evidence, fix)
+
+
+def _label_target(
+    ctx: _Context, start: int, at: int, titles: list[tuple[int, int, Film | Episode]]
+) -> Film | Episode | None:
+    """The film or episode a credit label at ``start + at`` speaks of: the title right before it, or, when the label
+    opens the sentence, the one episode or film in focus."""
+    before = [t for t in titles if t[1] <= start + at]
+    if before and _close(ctx.text[before[-1][1] : start + at].lstrip(" —–-:,("), 60):
+        return before[-1][2]
+    if before or ctx.text[start : start + at].strip(" -*•\n"):
+        return None
+    one_episode = ctx.focus_episodes[0] if len(ctx.focus_episodes) == 1 else None
+    target = one_episode or ctx.focus_film
+    if target is ctx.asked_film and not only_asked_film_before(ctx, start):
+        return None  # "Quick facts on The Maltese Falcon:" (two films, unresolved) moved away from the film asked
+    return target
 
 
 # A list line: "1. The One with Joey's New Brain — aired February 15, 2001", "- Rainn Wilson — "Sabre" (season 6)"

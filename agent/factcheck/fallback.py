@@ -53,10 +53,11 @@ from agent.factcheck.context import (
     _note_for,
     _other_version,
     another_film_near,
+    only_asked_film_before,
     table_header,
 )
 from agent.factcheck.credits import _director_verdict
-from agent.factcheck.franchise import _known_actor, _may_share_role, who_played_lines
+from agent.factcheck.franchise import RECAST_FENCE, _known_actor, _may_share_role, who_played_lines
 from agent.kb.aliases import TextMention, find_titles, normalize_name, normalize_title, same_person
 from agent.kb.facts import oscar_categories
 from agent.kb.sources import Film, Oscar
@@ -141,12 +142,14 @@ def check_fallbacks(
         film, cue_text, spans = question[0], question[1] + " " + sentence, []
     elif start == _first_sentence(ctx.text) and (asked := _asked_question(ctx)) is not None:
         film, cue_text, spans = asked[0], asked[1] + " " + sentence, []
+    elif ctx.asked_film is not None and _label_line(ctx, start) and only_asked_film_before(ctx, start):
+        film, cue_text, spans = ctx.asked_film, sentence, []  # "- **Year:** 1942" in a rundown of the film asked
     else:
         return
     if _OTHER_WORK.search(cue_text) or _HEDGED.search(cue_text) or spans and _another_film(sentence, spans, start):
         return
     claimed = {c.kind for c in ctx.claims if c.span and start <= c.span[0] < end}
-    by_layout = _layout_cues(ctx, start, spans)
+    by_layout = _layout_cues(ctx, start, spans) if spans else _label_line(ctx, start)
     director_cue = _DIRECTOR_CUE.search(cue_text) or "director" in by_layout
     if "director" not in claimed and director_cue and not _OTHER_CREDIT.search(cue_text):
         _director(ctx, start, end, film, spans)
@@ -186,6 +189,19 @@ def _layout_cues(ctx: _Context, start: int, spans: list[tuple[int, int]]) -> set
     if header is not None and _YEAR_CUE.search(header):
         cues.add("year")
     return cues
+
+
+_LABEL = re.compile(
+    r"\s*(?:[-*•+]\s+)?[*_]*(?:(?P<year>Year|Release year|Year of release|Released|Release date)|"
+    r"(?P<director>Director|Directed by))[*_]*\s*:\s*[*_]*\s*(?=[A-Z0-9])"
+)
+
+
+def _label_line(ctx: _Context, start: int) -> set[str]:
+    """The fact a label line gives ("- **Year:** 1942", "Director: Michael Curtiz"); empty for any other line."""
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    label = _LABEL.match(ctx.text, line_start) if line_start == start else None
+    return {k for k in ("year", "director") if label and label.group(k)}
 
 
 def _plain_mention(ctx: _Context, mention: TextMention, start: int, film: Film) -> bool:
@@ -324,6 +340,8 @@ def _cast(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple[int
         status = "supported"
     elif _may_share_role(note, actor, film):
         return  # an actor the film lists whose part the note does not give: a double, a shared role
+    elif any(a >= e and RECAST_FENCE.search(ctx.text[e:a]) for a, _ in spans):
+        return  # "Katie Holmes, who left before The Dark Knight": not a claim about that film
     else:
         status = "contradicted"
     lines = who_played_lines(note, character) or who_played_lines(note, "")[:1]

@@ -53,7 +53,9 @@ _STARRED_IN = re.compile(
     rf"(?P<title>[^.;,]{{1,90}}?) as (?P<char>{_CHARACTER})\b"
 )
 _YEAR_PAREN = re.compile(r" ?\((?P<year>(?:19|20)\d\d)\)")
-_TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’.!?&-]*:?|of|the|a|an|and|in|on|to|for|with|from|–|-|&|:)$")
+_TITLE_WORD = re.compile(
+    r"^(?:[A-Z0-9][\w'’.!?&-]*:?|of|the|a|an|and|in|on|to|for|with|from|v|vs\.?|–|-|&|:)$"
+)  # "Batman v Superman"
 _FILM_WORDS = re.compile(r"\b(?:films?|movies?|sequels?|prequels?|instal+ments?|entr(?:y|ies))\b", re.IGNORECASE)
 
 
@@ -164,6 +166,8 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
             continue  # "A (B)" reads as a cast credit only when A is an actor the sources know
         if status == "contradicted" and (voice or _may_share_role(note, actor, film)):
             continue  # a voice part, or a shared role the note may not spell out
+        if status == "contradicted" and named_here and _fenced(ctx.text, start + me, named_here[0]):
+            continue  # "Y was played by X before The Dark Knight": not a claim about that film
         if status == "contradicted" and not (
             own_film
             or _near(ctx, start + ms, start + me, named_here[0] if named_here else None)
@@ -648,3 +652,147 @@ def _check_between(ctx: _Context, start: int, end: int, mentions: Sequence[TextM
                 fix += f", between {chronology[rank - 1]} and {chronology[rank + 1]}"
         evidence = [_note_evidence(note, "in-universe-chronology", chronology)]
         ctx.claim((said_at, after[1].end), "supported" if ok else "contradicted", "order", evidence, fix)
+
+
+# Words between an actor and a film that undo the pairing: "Depp was replaced in The Secrets of Dumbledore", "Gambon
+# took over after Chamber of Secrets", "never in Iron Man (2008)", "having declined to reprise the role in OHMSS".
+RECAST_FENCE = re.compile(
+    r"\b(?:not|never|no longer|replac\w*|recast|instead|rather than|until|till|before|after|following|prior to|"
+    r"ahead of|except|left|leav\w*|exit\w*|dropp\w*|fired|step\w* down|without|absent|miss\w*|skipp\w*|succeed\w*|"
+    r"declin\w*|refus\w*|turn\w* down|pass\w* on|reject\w*|quit|sat out|sits out)\b"
+    r"|n['’]t\b",
+    re.IGNORECASE,
+)
+_LIST_ITEM_LINE = re.compile(r"\s*(?:[-*•+]|\d{1,2}[.)])\s+")
+
+
+def check_recast_credits(
+    ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]], mentions: Sequence[TextMention]
+) -> None:
+    """Which actor played a recast part in which film, where the part is given by the sentence, a list's heading or
+    the prompt rather than by "X as Y": "- Diamonds Are Forever (1971) — Telly Savalas" in a list that answers "Who
+    played Blofeld?", "**James Rhodes:** Terrence Howard in Iron Man (2008); Don Cheadle from Iron Man 2 (2010) on",
+    "Rhodes has been Don Cheadle all along, starting with Iron Man (2008)".
+
+    A clause must name one actor the franchise note knows, and that actor must have played the part in some entry;
+    the film is then checked against the note's who-played-whom. Silent when the clause names two such actors ("A
+    took over from B in X"), when a word such as "replaced", "before" or "not" stands between actor and film, when
+    the note gives no actor of the part for the film, and for "X as Y" statements (``_check_cast`` reads those).
+    """
+    if not ctx.index.notes or not mentions:
+        return
+
+    sentence = ctx.text[start:end]
+    # a mention the film table resolves is read by the film's full title ("The Crimes of Grindelwald" is
+    # "Fantastic Beasts: The Crimes of Grindelwald"); other franchise entries (Bond films) by the words written
+    resolved = {(s, e): f.title for s, e, f in films}
+    titles = [(m.start, m.end, resolved.get((m.start, m.end), ctx.text[m.start : m.end])) for m in mentions]
+    if _cast_statements(sentence, start, []):
+        return
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    listed = bool(_LIST_ITEM_LINE.match(ctx.text[line_start:end]))
+    offset = start
+    for clause in re.split(r"(;)", sentence):
+        c_start, c_end = offset, offset + len(clause)
+        offset = c_end
+        here = [t for t in titles if c_start <= t[0] and t[1] <= c_end]
+        for fs, fe, title in here:
+            note = _note_for(ctx, title)
+            if note is None:
+                continue
+            actors = _note_actors_in(ctx.text, c_start, c_end, note)
+            if len(actors) != 1:
+                continue
+            actor, (as_, ae) = next(iter(actors.items()))
+            between = ctx.text[min(ae, fe) : max(as_, fs)]
+            if RECAST_FENCE.search(between):
+                continue
+            levels = [_blank(ctx.text, c_start, c_end, titles), _blank(ctx.text, start, end, titles)]
+            if listed:
+                levels += [_list_heading(ctx.text, line_start), ctx.prompt]
+            character = _part_named(note, levels)
+            if character is None:
+                continue
+            entry = _entry_named(note, title, mentions, fs)
+            cast = [m for m in note.meta.cast if m.character == character]  # type: ignore[attr-defined]
+            players = [m.actor for m in cast if entry in m.entries]
+            if entry is None or not players or not any(same_person(m.actor, actor) for m in cast):
+                continue
+            status = "supported" if any(same_person(actor, p) for p in players) else "contradicted"
+            ctx.claim(
+                (min(as_, fs), max(ae, fe)),
+                status,
+                "cast",
+                [_note_evidence(note, "who-played-whom", who_played_lines(note, character))],
+                correction=f"{character} in {entry} was played by {' and '.join(players)}",
+            )
+
+
+def _fenced(text: str, me: int, film: tuple[int, int, Film]) -> bool:
+    """A word such as "before", "replaced" or "not" between a cast statement and the film after it ("Y was played by
+    X before The Dark Knight"). A film before the statement is not fenced: "Star Trek (2009) recast the crew: X as
+    Y" speaks of that film."""
+    return film[0] >= me and bool(RECAST_FENCE.search(text[me : film[0]]))
+
+
+def _entry_named(note: object, title: str, mentions: Sequence[TextMention], at: int) -> str | None:
+    """The one release entry a title names: "The Batman (2022)", not Batman (1989); None when still ambiguous."""
+    from agent.kb import notes as notes_module
+
+    titles = notes_module.entry_titles(note, title)  # type: ignore[arg-type]
+    if len(titles) > 1:
+        year = next((m.year for m in mentions if m.start == at), None)
+        titles = {e.title for e in note.meta.release_order if e.title in titles and e.year == year}  # type: ignore[attr-defined]
+    return next(iter(titles)) if len(titles) == 1 else None
+
+
+def _note_actors_in(text: str, start: int, end: int, note: object) -> dict[str, tuple[int, int]]:
+    """The note's actors named in full in ``text[start:end]``, with where each is first named."""
+    found: dict[str, tuple[int, int]] = {}
+    for actor in dict.fromkeys(m.actor for m in note.meta.cast):  # type: ignore[attr-defined]
+        m = re.compile(rf"(?<![\w-]){re.escape(actor)}(?![\w-])").search(text, start, end)
+        if m is not None and not any(same_person(actor, a) for a in found):
+            found[actor] = (m.start(), m.end())
+    return found
+
+
+def _blank(text: str, start: int, end: int, titles: Sequence[tuple[int, int, str]]) -> str:
+    """``text[start:end]`` with the titles blanked ("The Crimes of Grindelwald" names no character)."""
+    chars = list(text[start:end])
+    for fs, fe, _ in titles:
+        for i in range(max(fs, start), min(fe, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def _list_heading(text: str, line_start: int) -> str:
+    """The line above a list ("**Gellert Grindelwald**", "Blofeld has been played by:"), or "" when there is none."""
+    for line in reversed(text[:line_start].rstrip("\n").split("\n")):
+        if not line.strip() or _LIST_ITEM_LINE.match(line):
+            continue
+        return line
+    return ""
+
+
+def _part_named(note: object, levels: Sequence[str]) -> str | None:
+    """The one recast part the first of ``levels`` that names any names (clause, sentence, heading, prompt)."""
+    parts: dict[str, set[str]] = {}
+    for m in note.meta.cast:  # type: ignore[attr-defined]
+        parts.setdefault(m.character, set()).add(normalize_name(m.actor))
+    recast = [c for c, players in parts.items() if len(players) > 1]
+    surnames: dict[str, set[str]] = {}
+    for character in parts:
+        for name in character.split("/"):
+            words = re.sub(r"\s*\([^)]*\)", "", name).split()
+            if len(words) >= 2 and len(words[-1]) >= 4:
+                surnames.setdefault(words[-1], set()).add(character)
+    for text in levels:
+        named = set()
+        for character in recast:
+            keys = [re.sub(r"\s*\([^)]*\)", "", p).strip() for p in (character, *character.split("/"))]
+            keys += [w for w, owners in surnames.items() if owners == {character}]
+            if any(k and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", text) for k in keys):
+                named.add(character)
+        if named:
+            return next(iter(named)) if len(named) == 1 else None
+    return None

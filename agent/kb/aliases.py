@@ -210,7 +210,9 @@ _FILM_PART = re.compile(
 _TEXT_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*|&")
 _QUOTES = "\"“”'‘’*_«»"
 _ACRONYM = re.compile(r"[A-Z]{3,}")
-_SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "from", "by", "vs", "or"})
+_SMALL = frozenset(
+    {"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "from", "by", "v", "vs", "or"}
+)
 MAX_TITLE_TOKENS: Final = 16
 _NOUNS_AFTER_ADJECTIVE: Final = frozenset(
     """series film films movie movies show shows actor actress actors director directors writer writers producer

@@ -209,7 +209,7 @@ def load_notes(directory: Path = NOTES_DIR) -> list[FranchiseNote]:
     return notes
 
 
-def _titles_of(note: FranchiseNote, title: str) -> set[str]:
+def entry_titles(note: FranchiseNote, title: str) -> set[str]:
     """The release titles that ``title`` names, directly or through a title variant."""
     wanted = normalize_title(title)
     hits = {e.title for e in note.meta.release_order if normalize_title(e.title) == wanted}
@@ -221,7 +221,7 @@ def _titles_of(note: FranchiseNote, title: str) -> set[str]:
 
 def release_index(note: FranchiseNote, title: str) -> int | None:
     """0-based position of ``title`` (or one of its variants) in release order, or None."""
-    hits = _titles_of(note, title)
+    hits = entry_titles(note, title)
     for i, entry in enumerate(note.meta.release_order):
         if entry.title in hits:
             return i
@@ -230,7 +230,7 @@ def release_index(note: FranchiseNote, title: str) -> int | None:
 
 def chronology_index(note: FranchiseNote, title: str) -> int | None:
     """0-based position of ``title`` in the in-universe chronology, or None when not listed."""
-    hits = _titles_of(note, title)
+    hits = entry_titles(note, title)
     for i, entry in enumerate(note.meta.chronology):
         if entry in hits:
             return i
@@ -241,7 +241,7 @@ def actors_for(note: FranchiseNote, character: str, entry: str) -> list[str]:
     """Actors who played ``character`` in ``entry``; a part of "Tony Stark / Iron Man" also matches, and so does
     the name without a note in brackets ("Darth Vader (voice)" is a Darth Vader)."""
     wanted = normalize_title(character)
-    titles = _titles_of(note, entry)
+    titles = entry_titles(note, entry)
     here = [m for m in note.meta.cast if titles.intersection(m.entries)]
     found = [m for m in here if wanted in _character_keys(m.character)]
     if not found:  # "Bones McCoy" is Leonard McCoy, "Scotty" Montgomery Scott: the surname, in this entry only
@@ -262,7 +262,7 @@ def _same_surname(wanted: str, character: str) -> bool:
 
 def roles_of(note: FranchiseNote, actor: str, entry: str) -> list[str]:
     """The characters the note says ``actor`` played in ``entry`` (exact name match; empty when it is silent)."""
-    titles = _titles_of(note, entry)
+    titles = entry_titles(note, entry)
     wanted = normalize_title(actor)
     cast = note.meta.cast
     return [m.character for m in cast if normalize_title(m.actor) == wanted and titles.intersection(m.entries)]
@@ -278,7 +278,7 @@ def franchise_for_title(notes: Sequence[FranchiseNote], title: str) -> Franchise
     """The note whose entries, title variants, name or aliases match ``title``; None when no note does."""
     wanted = normalize_title(title)
     # A title can sit in two notes (Toy Story films are Pixar films too): the smaller, more specific note wins.
-    matching = [note for note in notes if _titles_of(note, title)]
+    matching = [note for note in notes if entry_titles(note, title)]
     if matching:
         return min(matching, key=lambda note: len(note.meta.release_order))
     for note in notes:
