@@ -330,3 +330,41 @@ def test_handled_is_a_directing_credit_when_the_question_is_about_directors(
 ) -> None:
     claims = check_claims('Jason Reitman handled "Money" in season 4.', fact_index, prompt=prompt)
     assert [c.status for c in claims if c.kind == "director"] == ([status] if status else [])
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("Steven Spielberg was not nominated for Best Director.", "supported"),
+        ("Steven Spielberg was nominated for Best Director.", "contradicted"),
+        ("Steven Spielberg won Best Director.", "contradicted"),
+        ("John Williams won Best Original Score.", "supported"),  # a nomination the data has: read as before
+        ("Verna Fieldz was not nominated for Best Director.", None),  # a name the data does not know: silent
+    ],
+)
+def test_a_persons_nomination_the_film_does_not_have(fact_index: FactIndex, said: str, status: str | None) -> None:
+    claims = check_claims("Jaws (1975) was nominated for Best Picture. " + said, fact_index)
+    got = [c for c in claims if c.kind == "award" and c.text.startswith(said.split()[0])]
+    assert [c.status for c in got] == ([status] if status else [])
+
+
+def test_a_wins_header_that_counts_nominations_too(fact_index: FactIndex) -> None:
+    text = (
+        "Terms of Endearment (1983) won five Oscars from 11 nominations:\n\n- Best Picture\n"
+        "- Best Supporting Actor – Jack Nicholson, as Garrett Breedlove\n- Best Supporting Actress – Debra Winger"
+    )
+    listed = [(status, said) for status, said, _ in _awards(fact_index, text) if said.startswith("Best")]
+    assert listed == [
+        ("supported", "Best Picture"),
+        ("supported", "Best Supporting Actor – Jack Nicholson, as Garrett Breedlove"),
+        ("contradicted", "Best Supporting Actress – Debra Winger"),
+    ]
+
+
+def test_no_nomination_is_not_read_from_a_list_of_nominees(fact_index: FactIndex) -> None:
+    # the KB's own lead paragraph: "Best Actor" is cut from "Best Actor in a Supporting Role", and Close is one of two
+    text = (
+        "The World According to Garp (1982) is a comedy-drama. For their roles, John Lithgow and Glenn Close were "
+        "respectively nominated for Best Actor in a Supporting Role and Best Actress in a Supporting Role."
+    )
+    assert [c for c in check_claims(text, fact_index) if c.status == "contradicted"] == []

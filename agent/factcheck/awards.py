@@ -363,7 +363,9 @@ def _person_award(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film
     elif claim.part is not None:  # "won Best Supporting Actor for playing Russell Bufalino": that nomination only
         rows = [o for o in rows if plays_part(set(normalize_name(claim.part).split()), o)]
     if not rows:
-        return  # nothing links this person, category and film: say nothing
+        if film is not None:
+            _no_nomination(ctx, span, claim, film)
+        return  # otherwise nothing links this person, category and film: say nothing
     winners = [o for o in rows if o.winner]
     in_year = [o for o in winners if claim.year is None or claim.year in (o.film_year, o.ceremony_year)]
     if claim.negative:
@@ -380,6 +382,35 @@ def _person_award(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film
             ctx.claim(span, "contradicted", "award", ev, correction=f"{rows[0].quote()}; did not win")
     else:
         ctx.claim(span, "supported", "award", [rows[0].evidence()])
+
+
+def _no_nomination(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film: Film) -> None:
+    """A person the Oscar data knows, with no nomination in the category for this film, in a year whose nominees
+    the data lists: "Steven Spielberg was not nominated for Best Director" (Jaws) is supported, "... was nominated
+    for Best Director" and "... won Best Director" are contradicted. Only for the film's director or a member of its
+    cast list (Spielberg directed Jaws); silent for a person the Oscar data does not know (a name spelled
+    another way would read as absent) and for a film with no Oscar nomination at all."""
+    if len(claim.name.split()) < 2 or not ctx.index.oscars_for_person(claim.name):
+        return
+    around = ctx.text[max(0, span[0] - 120) : span[1] + 120]
+    if re.search(r"[A-Z][\w'’.-]*,?\s+and\s+$", ctx.text[max(0, span[0] - 40) : span[0]]) or "respectively" in around:
+        return  # "John Lithgow and Glenn Close were respectively nominated for Best Actor ... and Best Actress ..."
+    facts = ctx.index.directors_of(film.title, film.year)
+    directors = [n for f in facts for n in (f.value if isinstance(f.value, list) else [])]
+    if not any(same_person(claim.name, c) for c in (*film.cast, *directors)):
+        return  # the film in context may not be the one meant: "Tom Hanks was nominated for Best Actor for his role"
+        # after a sentence that ends on Shakespeare in Love; "John Wayne took Best Actor ... in the 1969 version"
+    film_rows = ctx.index.oscars_for_film(film.title, film.year)
+    if not film_rows or claim.year is not None and claim.year not in (film_rows[0].film_year, film.year):
+        return
+    evidence = [o.evidence() for o in ctx.index.oscar_winner(claim.cats[0].rstrip("*"), film_rows[0].film_year)[:1]]
+    if not evidence:
+        return  # the category had no winner that year (or the data does not cover it)
+    if claim.negative:
+        ctx.claim(span, "supported", "award", evidence)
+        return
+    label = claim.cats[0].rstrip("*").title()
+    ctx.claim(span, "contradicted", "award", evidence, f"{claim.name} had no {label} nomination for {film.title}")
 
 
 def _ordinal_ceremony(o: Oscar) -> str:
@@ -449,9 +480,7 @@ def check_award_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -> 
         around = text[max(0, h0 - 300) : h1] + " " + ctx.prompt
         # the last clause that speaks of wins: "went in with 14 nominations and came away with six wins:"
         # ("won two Oscars, and was nominated for five more:" lists nominations: its last clause decides too)
-        parts = re.split(r",|;|\s+and\s+|\s+but\s+", line)
-        clauses = [c for c in parts if _WIN_HEADER.search(c)]
-        if not clauses or any(re.search(r"nominat|\blost\b|didn't|did not", c) for c in (clauses[-1], parts[-1])):
+        if not _wins_header(line):
             continue
         read = [x for x in (_read_item(ctx, text, span) for span in items) if x is not None]
         if not read or not (
@@ -511,9 +540,15 @@ def check_winner_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) ->
 def _wins_header(line: str) -> bool:
     """The last clause that speaks of wins is not about nominations or losses ("won two Oscars, and was nominated
     for five more:" lists nominations)."""
+    line = _OUT_OF_NOMINATIONS.sub("", line)  # "won five Oscars from 11 nominations:" lists wins
     parts = re.split(r",|;|\s+and\s+|\s+but\s+", line)
     clauses = [c for c in parts if _WIN_HEADER.search(c)]
     return bool(clauses) and not any(re.search(r"nominat|\blost\b|didn't|did not", c) for c in (clauses[-1], parts[-1]))
+
+
+_OUT_OF_NOMINATIONS = re.compile(
+    r"\s+(?:from|out of|of)\s+(?:its\s+|their\s+|the\s+)?(?:\d+|[a-z]+)\s+(?:Oscar\s+|Academy Award\s+)?nominations\b"
+)
 
 
 def _films_won(
