@@ -565,13 +565,19 @@ def _films_won(
         s, e, film = inside[0]
         year = re.match(r"\s*\((?:19|20)\d\d\)", ctx.text[e:i1])
         span = (s, e + year.end() if year else e)
-        rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
-        winners = [o for o in rows if o.winner]
-        if winners:
-            ctx.claim(span, "supported", "award", [winners[0].evidence()])
-            continue
-        evidence = [o.evidence() for o in rows[:1]] + _winner_evidence(ctx, cats, film.year)
-        ctx.claim(span, "contradicted", "award", evidence, _not_won(film, cats[0].rstrip("*").title(), bool(rows)))
+        _category_won(ctx, span, film, _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats), cats)
+
+
+def _category_won(
+    ctx: _Context, span: tuple[int, int], film: Film, in_cat: Sequence[Oscar], cats: Sequence[str]
+) -> None:
+    """The film's nominations in ``cats``: supported by its win, else contradicted (nominated only, or not at all)."""
+    winners = [o for o in in_cat if o.winner]
+    if winners:
+        ctx.claim(span, "supported", "award", [winners[0].evidence()])
+        return
+    evidence = [o.evidence() for o in in_cat[:1]] + _winner_evidence(ctx, cats, film.year)
+    ctx.claim(span, "contradicted", "award", evidence, _not_won(film, cats[0].rstrip("*").title(), bool(in_cat)))
 
 
 def _lists(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
@@ -645,9 +651,7 @@ def _list_item_claim(ctx: _Context, film: Film, rows: Sequence[Oscar], item: _Li
             ctx.claim(item.span, "contradicted", "award", [winners[0].evidence()], winners[0].quote())
             return
     if not winners:
-        evidence = [o.evidence() for o in in_cat[:1]] + _winner_evidence(ctx, item.cats, film.year)
-        fix = _not_won(film, item.cats[0].rstrip("*").title(), bool(in_cat))
-        ctx.claim(item.span, "contradicted", "award", evidence, fix)
+        _category_won(ctx, item.span, film, in_cat, item.cats)
         return
     won = winners[0]
     if item.character and won.award_class == "Acting" and won.detail:

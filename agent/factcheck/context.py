@@ -261,6 +261,19 @@ def _sentence_film(ctx: _Context, pos: int, films: list[tuple[int, int, Film]]) 
     return ctx.focus_film
 
 
+# A list line: "1. The One with Joey's New Brain — aired February 15, 2001", "- Rainn Wilson — "Sabre" (season 6)"
+LIST_LINE = re.compile(r"\s*(?:[-*•+]|\d{1,2}[.)])\s+")
+
+
+def list_heading(text: str, line_start: int) -> str:
+    """The line above a list (skipping blank lines and its other items), or "" when there is none."""
+    for line in reversed(text[:line_start].rstrip("\n").split("\n")):
+        if not line.strip() or LIST_LINE.match(line):
+            continue
+        return line
+    return ""
+
+
 def only_asked_film_before(ctx: _Context, start: int) -> bool:
     """The prompt asks about one film, it is the film in focus, and the response names no other title before
     ``start``: a line such as "Director: Michael Curtiz" then speaks of the film asked about."""

@@ -6,7 +6,17 @@ import logging
 import re
 from collections.abc import Iterable
 
-from agent.factcheck.context import _NAME, _PRONOUNS, _close, _Context, _other_version, _person, only_asked_film_before
+from agent.factcheck.context import (
+    _NAME,
+    _PRONOUNS,
+    LIST_LINE,
+    _close,
+    _Context,
+    _other_version,
+    _person,
+    list_heading,
+    only_asked_film_before,
+)
 from agent.kb.aliases import (
     leading_names,
     normalize_name,
@@ -413,8 +423,6 @@ def _label_target(
     return target
 
 
-# A list line: "1. The One with Joey's New Brain — aired February 15, 2001", "- Rainn Wilson — "Sabre" (season 6)"
-_LIST_LINE = re.compile(r"\s*(?:[-*•+]|\d{1,2}[.)])\s+")
 _HEADER_CREDIT = re.compile(r"^(?P<names>.+?)\s+(?P<role>directed|wrote|co-wrote|penned)\b[^:]*:\s*$")
 _DIRECTING = re.compile(r"\bdirect(?:ed|s|ing|or|ors)?\b", re.IGNORECASE)
 _WRITING = re.compile(r"\b(?:wr[io]te|written|writ(?:ing|ers?|es))\b", re.IGNORECASE)
@@ -427,7 +435,7 @@ def check_episode_layout(ctx: _Context, start: int, end: int, episodes: list[tup
     (or wrote) episodes, not both. Only a line with one episode, no credit already read in it and, for the header
     form, no other name."""
     line_start = ctx.text.rfind("\n", 0, start) + 1
-    item = _LIST_LINE.match(ctx.text, line_start)
+    item = LIST_LINE.match(ctx.text, line_start)
     if item is None or len({ep.id for _, _, ep in episodes}) != 1:
         return
     if any(c.kind in ("director", "writer") and c.span and start <= c.span[0] < end for c in ctx.claims):
@@ -466,9 +474,5 @@ _MONTH_DATE = re.compile(rf"\b(?:{'|'.join(m.capitalize() for m in MONTHS)})\s+\
 
 def _list_header(text: str, line_start: int) -> str | None:
     """The line before a list's first item, when it ends with ":"."""
-    lines = text[:line_start].rstrip("\n").split("\n")
-    for line in reversed(lines):
-        if not line.strip() or _LIST_LINE.match(line):
-            continue
-        return line.strip() if line.rstrip().endswith(":") else None
-    return None
+    line = list_heading(text, line_start)
+    return line.strip() if line.rstrip().endswith(":") else None

@@ -9,7 +9,17 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from agent.factcheck.awards import part_of_another, plays_part
-from agent.factcheck.context import _NAME, _NUMBER_WORDS, _Context, _note_evidence, _note_for, _person, _series_in
+from agent.factcheck.context import (
+    _NAME,
+    _NUMBER_WORDS,
+    LIST_LINE,
+    _Context,
+    _note_evidence,
+    _note_for,
+    _person,
+    _series_in,
+    list_heading,
+)
 from agent.kb.aliases import (
     TextMention,
     is_weak_key,
@@ -663,7 +673,6 @@ RECAST_FENCE = re.compile(
     r"|n['’]t\b",
     re.IGNORECASE,
 )
-_LIST_ITEM_LINE = re.compile(r"\s*(?:[-*•+]|\d{1,2}[.)])\s+")
 
 
 def check_recast_credits(
@@ -690,7 +699,7 @@ def check_recast_credits(
     if _cast_statements(sentence, start, []):
         return
     line_start = ctx.text.rfind("\n", 0, start) + 1
-    listed = bool(_LIST_ITEM_LINE.match(ctx.text[line_start:end]))
+    listed = bool(LIST_LINE.match(ctx.text[line_start:end]))
     offset = start
     for clause in re.split(r"(;)", sentence):
         c_start, c_end = offset, offset + len(clause)
@@ -709,7 +718,7 @@ def check_recast_credits(
                 continue
             levels = [_blank(ctx.text, c_start, c_end, titles), _blank(ctx.text, start, end, titles)]
             if listed:
-                levels += [_list_heading(ctx.text, line_start), ctx.prompt]
+                levels += [list_heading(ctx.text, line_start), ctx.prompt]
             character = _part_named(note, levels)
             if character is None:
                 continue
@@ -763,15 +772,6 @@ def _blank(text: str, start: int, end: int, titles: Sequence[tuple[int, int, str
         for i in range(max(fs, start), min(fe, end)):
             chars[i - start] = " "
     return "".join(chars)
-
-
-def _list_heading(text: str, line_start: int) -> str:
-    """The line above a list ("**Gellert Grindelwald**", "Blofeld has been played by:"), or "" when there is none."""
-    for line in reversed(text[:line_start].rstrip("\n").split("\n")):
-        if not line.strip() or _LIST_ITEM_LINE.match(line):
-            continue
-        return line
-    return ""
 
 
 def _part_named(note: object, levels: Sequence[str]) -> str | None:
