@@ -224,9 +224,9 @@ def cases(
         add("episode_writer", label, _episode_fill(e, "w", " and ".join(ep.writers), ep.directors[0]))
     # drawn after every other shape, so adding it left their facts unchanged
     emmys = _emmy_pairs()
-    for won, lost in rng.sample(emmys, min(per_shape, len(emmys))):
-        label = f"{lost.year} {lost.category}, {lost.nominee}: {lost.credits[0].name} nominated only"
-        add("emmy", label, _emmy_fill(won, lost))
+    for winner, loser in rng.sample(emmys, min(per_shape, len(emmys))):
+        label = f"{loser.year} {loser.category}, {loser.nominee}: {loser.credits[0].name} nominated only"
+        add("emmy", label, _emmy_fill(winner, loser))
     return out
 
 

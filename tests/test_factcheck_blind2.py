@@ -368,3 +368,63 @@ def test_no_nomination_is_not_read_from_a_list_of_nominees(fact_index: FactIndex
         "respectively nominated for Best Actor in a Supporting Role and Best Actress in a Supporting Role."
     )
     assert [c for c in check_claims(text, fact_index) if c.status == "contradicted"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Ian Holm plays Bilbo Baggins in The Fellowship of the Ring. Holm also turns up in framing scenes in "
+            "An Unexpected Journey and The Battle of the Five Armies.",
+            "Holm also turns up in framing scenes in An Unexpected Journey and The Battle of the Five Armies",
+        ),
+        ("Al Pacino appears in Heat (1995).", "Al Pacino appears in Heat"),
+        ("And Al Pacino was in Heat (1995) and Scarface.", "Al Pacino was in Heat (1995) and Scarface"),
+        # not supported: an actor the cast list lacks (never contradicted: the list is the leading cast only), a
+        # negation, a part ("as"), another name in between, a surname the response gives no full name for
+        ("Tom Hanks starred in Heat (1995).", None),
+        ("Al Pacino does not appear in Heat.", None),
+        ("Robert De Niro stars opposite Tom Hanks in Heat.", None),
+        ("Holm also turns up in An Unexpected Journey.", None),
+        ("Al Pacino and Tom Hanks are in Heat. Tom Hanks appears in Heat and Scarface.", None),
+    ],
+)
+def test_an_actor_who_appears_in_films_is_supported_by_their_cast_lists(
+    fact_index: FactIndex, text: str, claim: str | None
+) -> None:
+    found = [c for c in check_claims(text, fact_index) if c.kind == "cast" and c.text != "Ian Holm plays Bilbo Baggins"]
+    assert all(c.status == "supported" for c in found)
+    assert [c.text for c in found] == ([claim] if claim else [])
+
+
+_FRIENDS = "Did any Friends guest stars win Emmys for the show? Who else was nominated?"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Other guest nominations included Tom Selleck (Dr. Richard Burke, 2000), Gary Oldman and Susan Sarandon "
+            "(2001) and Hank Azaria (2003, as David).",
+            [
+                ("supported", "Tom Selleck (Dr. Richard Burke, 2000)"),
+                ("supported", "Gary Oldman"),
+                ("supported", "Susan Sarandon (2001)"),
+                ("supported", "Hank Azaria (2003, as David)"),
+            ],
+        ),
+        # a year the person has no nomination for the programme in: contradicted, with the years they have
+        (
+            "Guest nominees also included Hank Azaria (2004, as David).",
+            [("contradicted", "Hank Azaria (2004, as David)")],
+        ),
+        # the right year, another part: left alone (the data may write the part otherwise)
+        ("Brad Pitt was nominated too (2002, as Ross).", []),
+        ("Brad Pitt (2002, as Ross) was nominated too.", []),
+        # not a nominee list: no nomination word
+        ("Hank Azaria (2004, as David) was memorable.", []),
+    ],
+)
+def test_emmy_nominees_listed_with_a_year(fact_index: FactIndex, text: str, expected: list[tuple[str, str]]) -> None:
+    found = [(c.status, c.text) for c in check_claims(text, fact_index, prompt=_FRIENDS) if c.kind == "award"]
+    assert found == expected

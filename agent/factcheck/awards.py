@@ -798,3 +798,53 @@ def _under_wins_header(text: str, pos: int) -> bool:
             continue
         return line.rstrip().endswith(":") and bool(_WIN_HEADER.search(line)) and not _EMMY_NEGATIVE.search(line)
     return False
+
+
+# "Other guest nominations included Tom Selleck (Dr. Richard Burke, 2000), Gary Oldman and Susan Sarandon (2001)":
+# one or two names, then a bracket that holds a year (and maybe the part)
+_NOMINEE_ITEM = re.compile(
+    r"(?P<names>(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+(?: and (?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+)?)"
+    r" \((?P<inside>[^()]{0,60}?\b(?P<year>(?:19|20)\d\d)\b[^()]{0,60}?)\)"
+)
+_NOMINATIONS = re.compile(r"\bnomin(?:at\w*|ees?)\b", re.IGNORECASE)
+
+
+def check_emmy_nominee_lists(ctx: _Context, start: int, end: int) -> None:
+    """People listed as Emmy nominees with a year in brackets, for a programme the prompt or the response names.
+
+    Supported when the person has a nomination for that programme in that year (as that part, when the bracket
+    names one); contradicted when the person has nominations for the programme but none that year. A person the
+    data has no nomination for is left alone (a name the data writes otherwise)."""
+    sentence = ctx.text[start:end]
+    if not (_NOMINATIONS.search(sentence) and re.search(r"\bEmmys?\b", ctx.prompt + " " + ctx.text)):
+        return
+    if re.search(r"\b(?:Oscars?|Academy Awards?|Golden Globes?|BAFTAs?)\b", sentence):
+        return
+    about = f" {normalize_title(ctx.prompt + ' ' + ctx.text)} "
+    for m in _NOMINEE_ITEM.finditer(sentence):
+        year = int(m.group("year"))
+        part = re.search(r"\bas ([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*)", m.group("inside"))
+        names = [n.strip() for n in m.group("names").split(" and ")]
+        for name in names:
+            name = re.sub(r"^(?:Other|Also|And|But|Nominees?|Included|Including)\s+", "", name)
+            if len(name.split()) < 2:
+                continue
+            rows = [e for e in ctx.index.emmys_for(name) if f" {normalize_title(e.nominee)} " in about]
+            if not rows:
+                continue
+            that_year = [e for e in rows if e.year == year]
+            if part is not None:
+                that_year = [e for e in that_year if any(_same_part(part.group(1), c.character) for c in e.credits)]
+            s0 = start + m.start("names") + m.group("names").find(name)
+            span = (s0, start + m.end()) if len(names) == 1 or name == names[-1] else (s0, s0 + len(name))
+            if that_year:
+                ctx.claim(span, "supported", "award", [that_year[0].evidence()])
+            elif part is None or not [e for e in rows if e.year == year]:
+                years = ", ".join(str(y) for y in sorted({e.year for e in rows}))
+                ctx.claim(span, "contradicted", "award", [rows[0].evidence()], f"nominated in {years}")
+
+
+def _same_part(said: str, credited: str) -> bool:
+    """ "David" and "David", "Richard Burke" and "Dr. Richard Burke": the words said are the credit's words."""
+    a, b = set(normalize_name(said).split()), set(normalize_name(credited).split())
+    return bool(a) and a <= b

@@ -28,6 +28,7 @@ from agent.factcheck.awards import (
     _check_went_to,
     _check_win_list,
     check_award_lists,
+    check_emmy_nominee_lists,
     check_emmy_statements,
     check_listed_wins,
     check_winner_lists,
@@ -62,6 +63,7 @@ from agent.factcheck.credits import (
 )
 from agent.factcheck.fallback import check_fallbacks
 from agent.factcheck.franchise import (
+    _check_appears_in,
     _check_between,
     _check_cast,
     _check_existence,
@@ -73,6 +75,7 @@ from agent.factcheck.franchise import (
     _check_stars,
     check_recast_credits,
 )
+from agent.factcheck.streaming import check_streaming
 from agent.kb.aliases import (
     TextMention,
     find_titles,
@@ -251,6 +254,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     check_recast_credits(ctx, start, end, films, mentions)
     _check_oscar_roles(ctx, start, end, films)
     _check_stars(ctx, start, end, films)
+    _check_appears_in(ctx, start, end, films)
     _check_order_lists(ctx, start, end, mentions)
     _check_sequel_of(ctx, start, end, mentions)
     _check_between(ctx, start, end, mentions)
@@ -258,6 +262,8 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_seasons(ctx, start, end)
     _check_emmys(ctx, start, end)
     check_emmy_statements(ctx, start, end)
+    check_emmy_nominee_lists(ctx, start, end)
+    check_streaming(ctx, start, end, mentions)
     check_fallbacks(ctx, start, end, films, mentions)
     if episodes:
         ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())

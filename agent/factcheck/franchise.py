@@ -474,6 +474,61 @@ def _check_stars(ctx: _Context, start: int, end: int, films: list[tuple[int, int
                 ctx.claim((start + m.start(), pos + len(name)), "supported", "cast", [film.evidence()])
 
 
+# "Holm also turns up in framing scenes in An Unexpected Journey and The Battle of the Five Armies": an actor (or
+# the surname of one named earlier) and a verb of appearing, then the films, joined by "and" / commas only.
+_APPEARS = re.compile(
+    r"(?:^|(?<=[\s(]))(?P<actor>(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’-]+) (?:also |later |even |briefly |again )?"
+    r"(?:appears|appeared|turns up|turned up|shows up|showed up|stars|starred|co-stars|co-starred|features|"
+    r"featured|cameos|cameoed|(?P<be>is|was)) (?P<gap>(?:[a-z][\w'’-]* ){0,5}?)in "
+    r"(?:both |all three |each of |every one of )?$"
+)
+_APPEARS_FENCE = re.compile(
+    r"\b(?:not|never|no|n['’]t|except|only|almost|nearly|set to|supposed|planned|rumou?red|before|after|until|"
+    r"replac\w*|instead|voice\w*|uncredited|deleted|cut)\b",
+    re.IGNORECASE,
+)
+_JOIN = re.compile(r"^\s*(?:\((?:19|20)\d\d\))?\s*(?:,|,? and|&)?\s*$")
+
+
+def _check_appears_in(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
+    """``"Holm also turns up in An Unexpected Journey and The Battle of the Five Armies"``: supported when every
+    film named has the actor in its cast list (never contradicted: the table lists the leading cast only). A
+    one-word name is the surname of a person the response named before."""
+    i = 0
+    while i < len(films):
+        offset = films[i - 1][1] if i else start
+        m = _APPEARS.search(ctx.text[offset : films[i][0]])
+        chain = [films[i]]
+        for film in films[i + 1 :]:
+            if not _JOIN.match(ctx.text[chain[-1][1] : film[0]]):
+                break
+            chain.append(film)
+        i += len(chain)
+        if m is not None and not (m.group("be") and m.group("gap")) and not _APPEARS_FENCE.search(m.group()):
+            _appears_in(ctx, offset + m.start("actor"), m, chain, end)
+
+
+def _appears_in(ctx: _Context, at: int, m: re.Match[str], chain: list[tuple[int, int, Film]], end: int) -> None:
+    tail = ctx.text[chain[-1][1] : end]
+    if re.match(r"\s*(?:\((?:19|20)\d\d\)\s*)?(?:as|in the role|playing)\b", tail):
+        return  # "X appears in T as Y" is a part, read by the cast checks
+    if _APPEARS_FENCE.search(tail[:25]):
+        return  # "... in A and B only", "... in A except the extended cut"
+    words = _person(m.group("actor")).split()
+    while words and words[0] in ("And", "But", "Also", "Then", "Later", "Meanwhile"):
+        words, at = words[1:], ctx.text.index(words[1], at) if len(words) > 1 else at
+    if not words or words[0] in ("The", "It", "This", "That", "He", "She", "They", "Who", "Which"):
+        return
+    actor = " ".join(words)
+    if len(actor.split()) == 1:
+        earlier = {n for n in re.findall(_NAME, ctx.text[:at]) if n.split()[-1] == actor}
+        if len(earlier) != 1:
+            return
+        actor = _person(earlier.pop())
+    if all(any(same_person(actor, c) for c in f.cast) for _, _, f in chain):
+        ctx.claim((at, chain[-1][1]), "supported", "cast", [f.evidence() for _, _, f in chain])
+
+
 def _check_order_lists(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
     """``"In order of release: A, then B, then C."`` and ``"In story order, X comes first."`` against a note."""
     if not ctx.index.notes:
