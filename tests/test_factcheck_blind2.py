@@ -428,3 +428,63 @@ _FRIENDS = "Did any Friends guest stars win Emmys for the show? Who else was nom
 def test_emmy_nominees_listed_with_a_year(fact_index: FactIndex, text: str, expected: list[tuple[str, str]]) -> None:
     found = [(c.status, c.text) for c in check_claims(text, fact_index, prompt=_FRIENDS) if c.kind == "award"]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        # the lead names Trevorrow as a writer of Fallen Kingdom ("written by Derek Connolly and Colin Trevorrow"):
+        # not a possible co-director, so the list line is contradicted
+        ("3. Jurassic World: Fallen Kingdom (2018) – Colin Trevorrow", "contradicted"),
+        ("3. Jurassic World: Fallen Kingdom (2018) – J. A. Bayona", "supported"),
+        ("2. Jurassic World (2015) – Colin Trevorrow", "supported"),
+    ],
+)
+def test_a_director_the_lead_names_in_another_role(fact_index: FactIndex, line: str, status: str) -> None:
+    text = f"After that the franchise changed hands:\n\n{line}"
+    prompt = "Which Jurassic Park/World movies did Spielberg direct, who directed the rest?"
+    found = [c.status for c in check_claims(text, fact_index, prompt=prompt) if c.kind == "director"]
+    assert found == [status]
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ("Debra Winger was also nominated, in Best Supporting Actress.", "contradicted"),
+        ("Debra Winger was also nominated in Best Actress.", "supported"),
+    ],
+)
+def test_a_nomination_said_with_in(fact_index: FactIndex, said: str, status: str) -> None:
+    text = f"Terms of Endearment (1983) won five Oscars. {said}"
+    claims = check_claims(text, fact_index, prompt="What Oscars did Terms of Endearment win?")
+    assert [c.status for c in claims if c.kind == "award" and "Winger" in c.text] == [status]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "statuses"),
+    [
+        ("Which Office cast members directed episodes of the show?", ["supported", "contradicted"]),
+        ("Which cast members of the Office directed episodes?", ["supported", "contradicted"]),
+        # the UK series has no episode guide: its episodes are not read as the US show's
+        ("Which cast members of The Office (U.K.) directed episodes?", []),
+    ],
+)
+def test_the_office_named_without_its_article(fact_index: FactIndex, prompt: str, statuses: list[str]) -> None:
+    text = '- **Steve Carell** — "Broke" (season 5)\n- **Rainn Wilson** — "Sabre" (season 6)'
+    found = [c.status for c in check_claims(text, fact_index, prompt=prompt) if c.kind == "director"]
+    assert found == statuses
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        ("The Simpsons has run for 34 seasons.", ["supported"]),
+        ("The Simpsons has run for two seasons.", ["contradicted"]),
+        # a count of a part of the show, not of the show
+        ('The Simpsons two-parter "Who Shot Mr. Burns?" was split across two seasons.', []),
+        ("The Office ran for nine seasons, and Steve Carell left after seven seasons.", ["supported"]),
+        ("Rainn Wilson directed episodes of The Office in three seasons.", []),
+    ],
+)
+def test_a_season_count_of_a_part_of_the_show(fact_index: FactIndex, text: str, statuses: list[str]) -> None:
+    assert [c.status for c in check_claims(text, fact_index) if c.kind == "season_count"] == statuses

@@ -20,7 +20,8 @@ _AWARD = re.compile(
     r"scooped|bagged|grabbed|landed|nabbed|went on to win|"  # not "was named": critics' awards use it too
     r"(?:is|was) (?:a|an|the)(?= Best [A-Z][\w ]{2,40}? (?:winner|recipient)\b)|"
     r"became an? (?:Academy Award|Oscar)[- ]winner for|(?:was|were) (?:honou?red|rewarded) with|"
-    r"(?:was |were |been )?nominated for|did not win|didn't win|never won|(?:was|were) not nominated for)\s+"
+    r"(?:was |were |been )?nominated(?: for|,? in(?= (?:the )?Best ))|did not win|didn't win|never won|"
+    r"(?:was|were) not nominated for)\s+"
     r"(?:(?:the |an |a )?(?:Academy Award|Oscar)s?\s+(?:for\s+|\((?=Best ))|the (?=Best ))?"
     r"(?P<cat>Best (?:Makeup and Hairstyling|(?:Supporting )?[A-Z][a-z]+(?: (?:[A-Z][a-z]+|Feature|Film))*))"
 )

@@ -149,11 +149,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# "Office (US)", "the Office", and "Office" before a word about the show ("Which Office cast members ...")
+_THE_OFFICE = re.compile(
+    r"\b(?:[Tt]he )?Office \(U\.?S\.?\)|\b[Tt]he Office\b(?! \(U\.?K\.?\)| UK\b)"
+    r"|\bOffice(?= (?:cast|episodes?|writers?|directors?|characters?|seasons?|series|finale|fans?"
+    r"|(?:US|U\.S\.|American) (?:version|series|show)))"
+)
+
+
 def _series_in(index: FactIndex, text: str) -> str | None:
     found = {
         index.series_slug(m.group())
         for m in re.finditer(
-            r"Game of Thrones|The Office|Friends|Simpsons", re.sub(r"\bOffice \(U\.?S\.?\)", "The Office", text)
+            r"Game of Thrones|The Office(?! \(U\.?K\.?\)| UK\b)|Friends|Simpsons", _THE_OFFICE.sub("The Office", text)
         )
     }
     found.discard(None)

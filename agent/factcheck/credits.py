@@ -214,14 +214,46 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
             ctx.claim((s0, stop), verdict, "director", evidence, " & ".join(actual))
 
 
-def _director_verdict(ctx: _Context, names: list[str], film: Film) -> tuple[str | None, list[Evidence], list[str]]:
-    """Whether ``names`` are the film's directors, with the evidence and the directors the sources give."""
+def _director_verdict(
+    ctx: _Context, names: list[str], film: Film, *, paired: bool = False
+) -> tuple[str | None, list[Evidence], list[str]]:
+    """Whether ``names`` are the film's directors, with the evidence and the directors the sources give.
+
+    A name the film's lead paragraph also holds is left alone (a co-director the table missed? or, in running text,
+    a sentence about a related film: "a remake of Strongheart directed by ..."). When the response pairs the name
+    with the title by layout (``paired``: "- Fallen Kingdom (2018) – Colin Trevorrow" answering who directed), only
+    a mention where the lead may name a director counts, not "written by Derek Connolly and Colin Trevorrow"."""
     facts = ctx.index.directors_of(film.title, film.year)
     actual = list(dict.fromkeys(n for f in facts for n in (f.value if isinstance(f.value, list) else [])))
     verdict = _credit_verdict(names, actual)
-    if verdict == "contradicted" and (any(n.split()[-1] in film.extract for n in names) or _other_version(ctx, film)):
-        verdict = None  # named in the lead (a missed co-director?) or another film of this title exists
+    in_lead = [_may_direct(n, film.extract) if paired else n.split()[-1] in film.extract for n in names]
+    if verdict == "contradicted" and (any(in_lead) or _other_version(ctx, film)):
+        verdict = None
     return verdict, [f.evidence for f in facts[:2]], actual
+
+
+# the credit words of a lead paragraph: "directed by A and written by B and C"
+_LEAD_CREDIT = re.compile(
+    r"\b(?:(?P<directed>(?:co-)?direct\w*|direction|filmmakers?)|written|co-written|writers?|screenplay|story|"
+    r"produced|co-produced|producers?|starring|stars|starred|novel|book|based on|music|score|composed|edited|"
+    r"narrated|voiced|voices|featuring|cast)\b",
+    re.IGNORECASE,
+)
+
+
+def _may_direct(name: str, extract: str) -> bool:
+    """Whether the lead paragraph names ``name`` (by surname) where it may be a director: after "directed by", or
+    with no credit word before it in its sentence. "written by Derek Connolly and Colin Trevorrow" is not."""
+    words = [w.strip(".,;:") for w in name.split() if w.strip(".,;:").lower() not in ("jr", "sr", "ii", "iii")]
+    if not words:
+        return True
+    for m in re.finditer(rf"(?<!\w){re.escape(words[-1])}(?!\w)", extract):
+        before = extract[: m.start()]
+        before = before[before.rfind(". ") + 1 :][-200:]
+        credits = list(_LEAD_CREDIT.finditer(before))
+        if not credits or credits[-1].group("directed"):
+            return True
+    return False
 
 
 def _check_active_director(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:

@@ -152,7 +152,7 @@ def check_fallbacks(
     by_layout = _layout_cues(ctx, start, spans) if spans else _label_line(ctx, start)
     director_cue = _DIRECTOR_CUE.search(cue_text) or "director" in by_layout
     if "director" not in claimed and director_cue and not _OTHER_CREDIT.search(cue_text):
-        _director(ctx, start, end, film, spans)
+        _director(ctx, start, end, film, spans, paired="director" in by_layout)
     year_cue = _RELEASE_CUE.search(cue_text) or "year" in by_layout
     if "year" not in claimed and year_cue and not _OTHER_DATE.search(sentence):
         _year(ctx, start, end, film, spans)
@@ -267,7 +267,7 @@ def _director_name(ctx: _Context, run: str) -> str | None:
     return None
 
 
-def _director(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple[int, int]]) -> None:
+def _director(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple[int, int]], paired: bool) -> None:
     sentence = ctx.text[start:end]
     people: list[tuple[int, int, str]] = []  # every person-like run outside the title: (start, end, director name)
     others = 0
@@ -285,7 +285,7 @@ def _director(ctx: _Context, start: int, end: int, film: Film, spans: list[tuple
     s, e, name = people[0]
     if any(same_person(name, c) for c in film.cast):
         return
-    verdict, evidence, actual = _director_verdict(ctx, [name], film)
+    verdict, evidence, actual = _director_verdict(ctx, [name], film, paired=paired)
     if verdict is None:
         return
     lo, hi = min([s, *(a for a, _ in spans)]), max([e, *(b for _, b in spans)])

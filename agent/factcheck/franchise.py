@@ -287,11 +287,20 @@ _IN_FILM = re.compile(
 _NEAR_BEFORE = 60  # "In Batman (1989), Jack Nicholson played ..." / "Heat (1995) stars Al Pacino as ..."
 
 
+# Before "N seasons", words that make the count one of a part of the show, not the show's: "the two-parter was split
+# across two seasons", "he directed episodes in four seasons", "she left after seven seasons"
+_PART_OF_SHOW = re.compile(
+    r"\b(?:episodes?|two-parter|parts?|arc|storyline|cliffhanger|appear\w*|direct\w*|wr[io]te|written|guest\w*|"
+    r"recurring|joined|left|leaving|departed|exit\w*|split|across|between|[Hh]e|[Ss]he|[Tt]hey|[Hh]is|[Hh]er|"
+    r"[Tt]heir)\b"
+)
+
+
 def _check_seasons(ctx: _Context, start: int, end: int) -> None:
     sentence = ctx.text[start:end]
     for m in _SEASONS.finditer(sentence):
         slug = _series_in(ctx.index, sentence) or ctx.series
-        if slug is None:
+        if slug is None or _PART_OF_SHOW.search(sentence[: m.start()]):
             continue
         fact = ctx.index.season_count(slug)
         if fact is None or not isinstance(fact.value, int):
