@@ -27,12 +27,18 @@ def test_a_list_under_a_heading_that_names_the_part(fact_index: FactIndex) -> No
 
 
 def test_a_list_answering_a_prompt_about_one_part(fact_index: FactIndex) -> None:
-    text = "- Batman Forever (1995) — Pat Hingle\n- The Batman (2022) — Gary Oldman\n- The Batman — Pat Hingle"
+    text = (
+        "- Batman Forever (1995) — Pat Hingle\n- The Batman (2022) — Gary Oldman\n- The Batman — Pat Hingle\n"
+        "- Batman — Pat Hingle"
+    )
     got = _cast(fact_index, text, "List the actors who played Commissioner Gordon, with a film each.")
-    # "The Batman (2022)" is not Batman (1989); undated, "The Batman" could be either entry, so it is left alone
+    # "The Batman" (2022) is not "Batman" (1989), dated or not: the article tells the two entries apart
+    wright = "James Gordon in The Batman was played by Jeffrey Wright"
     assert got == [
         ("supported", "Batman Forever (1995) — Pat Hingle", None),
-        ("contradicted", "The Batman (2022) — Gary Oldman", "James Gordon in The Batman was played by Jeffrey Wright"),
+        ("contradicted", "The Batman (2022) — Gary Oldman", wright),
+        ("contradicted", "The Batman — Pat Hingle", wright),
+        ("supported", "Batman — Pat Hingle", None),
     ]
 
 
@@ -76,3 +82,19 @@ def test_a_title_with_a_lowercase_v_is_one_title(fact_index: FactIndex) -> None:
     claims = check_claims(text, fact_index, prompt="Who played Batman in the films?")
     assert [c.status for c in claims] == ["supported", "supported"]
     assert {c.kind for c in claims} == {"year", "cast"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Michael Keaton played Bruce Wayne in The Batman (2022).", "contradicted"),
+        ("Robert Pattinson played Bruce Wayne in The Batman (2022).", "supported"),
+        ("Robert Pattinson played Bruce Wayne in Batman (1989).", "contradicted"),
+        ("Michael Keaton played Bruce Wayne in Batman (1989).", "supported"),
+    ],
+)
+def test_titles_that_differ_only_by_their_article_are_two_entries(
+    fact_index: FactIndex, text: str, status: str
+) -> None:
+    """Two entries whose titles fold to one key ("The Batman", 2022; "Batman", 1989) keep their own parts."""
+    assert [c.status for c in check_claims(text, fact_index) if c.kind == "cast"] == [status]

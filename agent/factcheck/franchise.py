@@ -809,7 +809,8 @@ def _fenced(text: str, me: int, film: tuple[int, int, Film]) -> bool:
 
 
 def _entry_named(note: object, title: str, mentions: Sequence[TextMention], at: int) -> str | None:
-    """The one release entry a title names: "The Batman (2022)", not Batman (1989); None when still ambiguous."""
+    """The one release entry a title names (two entries of one title told apart by the year written after it);
+    None when still ambiguous."""
     from agent.kb import notes as notes_module
 
     titles = notes_module.entry_titles(note, title)  # type: ignore[arg-type]

@@ -210,13 +210,19 @@ def load_notes(directory: Path = NOTES_DIR) -> list[FranchiseNote]:
 
 
 def entry_titles(note: FranchiseNote, title: str) -> set[str]:
-    """The release titles that ``title`` names, directly or through a title variant."""
+    """The release titles that ``title`` names, directly or through a title variant. Of several, the one written
+    exactly so, article included: "The Batman" (2022) is not "Batman" (1989), though both fold to one key."""
     wanted = normalize_title(title)
     hits = {e.title for e in note.meta.release_order if normalize_title(e.title) == wanted}
     for variant in note.meta.title_variants:
         if any(normalize_title(v) == wanted for v in variant.variants):
             hits.add(variant.title)
-    return hits
+    exact = {h for h in hits if _as_written(h) == _as_written(title)}
+    return exact if len(hits) > 1 and exact else hits
+
+
+def _as_written(title: str) -> str:
+    return " ".join(re.sub(r"[*_\"“”]", "", title).casefold().split())
 
 
 def release_index(note: FranchiseNote, title: str) -> int | None:
