@@ -488,3 +488,9 @@ def test_the_office_named_without_its_article(fact_index: FactIndex, prompt: str
 )
 def test_a_season_count_of_a_part_of_the_show(fact_index: FactIndex, text: str, statuses: list[str]) -> None:
     assert [c.status for c in check_claims(text, fact_index) if c.kind == "season_count"] == statuses
+
+
+def test_a_label_line_under_a_title_no_table_knows_is_not_about_the_film_before(fact_index: FactIndex) -> None:
+    text = "**Heat (1995)**\n- Director: Michael Mann\n\n**Zorblax Returns (2019)**\n- Director: Christopher Nolan"
+    claims = check_claims(text, fact_index, prompt="Give me a rundown of two heist films.")
+    assert [(c.status, c.text) for c in claims if c.kind == "director"] == [("supported", "Director: Michael Mann")]

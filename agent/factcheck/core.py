@@ -219,6 +219,12 @@ def _in_original(claim: Claim, original: str, where: list[int]) -> Claim:
     return claim.model_copy(update={"span": span, "text": original[span[0] : span[1]].strip() or claim.text})
 
 
+# A line that opens with a title no table knows, dated: "**Zorblax Returns (2019)**", "2. Zorblax (2019) — ..."
+_UNKNOWN_TITLE = re.compile(
+    r"\s*(?:[-*•#]+\s*|\d{1,2}[.)]\s+)?(?:[A-Z0-9][\w'’:&!?.,-]*\s+){0,8}[A-Z0-9][\w'’:&!?.-]*\s*\((?:19|20)\d\d\)"
+)
+
+
 def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
     sentence = ctx.text[start:end]
     films: list[tuple[int, int, Film]] = []
@@ -265,6 +271,8 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     check_emmy_nominee_lists(ctx, start, end)
     check_streaming(ctx, start, end, mentions)
     check_fallbacks(ctx, start, end, films, mentions)
+    if not mentions and _UNKNOWN_TITLE.match(sentence):
+        ctx.focus_film, ctx.focus_episodes = None, []  # "Zorblax Returns (2019)": what follows is not about Heat
     if episodes:
         ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())
     ctx.previous_films = list({f.id: f for _, _, f in films}.values())
