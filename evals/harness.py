@@ -87,6 +87,7 @@ class EvalRun:
     model: str
     limit: int | None
     results: list[AblationResult]
+    pending: list[str] = field(default_factory=list)  # ablations not yet run (a results file written mid-run)
 
 
 def _rule_breaks(ev: Evaluation, flags: list[GoldFlag]) -> list[GoldFlag]:
@@ -284,6 +285,7 @@ def run_eval(
     progress: bool = True,
     fresh: bool = False,
     make_auditor: Callable[[Ablation], Auditor] | None = None,
+    on_progress: Callable[[EvalRun], None] | None = None,
 ) -> EvalRun:
     """Audit the dataset once per ablation and score each run.
 
@@ -292,11 +294,30 @@ def run_eval(
     An ablation whose model cannot be opened is reported as not run (with the reason); the others still run.
     Model ablations resume from their run folder (same commit) unless ``fresh``; the exact ablation always reruns.
     ``make_auditor`` replaces :func:`agent.audit.build_auditor` (tests use it to inject a recorded model).
+    ``on_progress`` gets the run so far after each ablation but the last (``pending`` names the ones to come), so a
+    long run can write its results as it goes.
     """
     dataset = load_dataset(dataset_name, limit)
     commit = git_commit()
+    started = datetime.now(UTC).date().isoformat()
     results: list[AblationResult] = []
-    for name in ablations:
+
+    def so_far(pending: Sequence[str]) -> EvalRun:
+        models = sorted({r.model for r in results if r.model})
+        return EvalRun(
+            dataset=dataset_name,
+            n=len(dataset.cases),
+            date=started,
+            commit=commit,
+            model=", ".join(models) or "no model (exact checks only)",
+            limit=limit,
+            results=list(results),
+            pending=list(pending),
+        )
+
+    for i, name in enumerate(ablations):
+        if i and on_progress is not None:
+            on_progress(so_far(ablations[i:]))
         if name == PEER:
             results += run_peer_baseline(settings, dataset, model, commit, progress=progress)
             continue
@@ -322,16 +343,7 @@ def run_eval(
         result = score(dataset, pairs, failed)
         result.ablation, result.model = ablation, auditor.model_id
         results.append(result)
-    models = sorted({r.model for r in results if r.model})
-    return EvalRun(
-        dataset=dataset_name,
-        n=len(dataset.cases),
-        date=datetime.now(UTC).date().isoformat(),
-        commit=commit,
-        model=", ".join(models) or "no model (exact checks only)",
-        limit=limit,
-        results=results,
-    )
+    return so_far([])
 
 
 def run_peer_baseline(

@@ -130,6 +130,7 @@ def render_markdown(run: EvalRun) -> str:
         f"- commit: {run.commit}",
         f"- model: {run.model}",
         f"- records: {run.n}",
+        *([f"- **partial**: written mid-run; still to run: {', '.join(run.pending)}"] if run.pending else []),
         "- command: `audit eval --dataset "
         + run.dataset
         + " --ablation "
@@ -155,11 +156,12 @@ def render_markdown(run: EvalRun) -> str:
 
 
 def write_results(run: EvalRun, results_dir: Path = RESULTS_DIR) -> tuple[Path, Path]:
-    """Write the .md and .json results files; returns their paths."""
+    """Write the .md and .json results files; returns their paths. A run with ablations still pending is written
+    as ``<stem>.partial.md`` / ``.json``, never over a finished file."""
     results_dir.mkdir(parents=True, exist_ok=True)
     model = "no-model" if run.model.startswith("no model") else slug(run.model)
     dataset = run.dataset + (f"-slice{run.limit}" if run.limit else "")
-    stem = f"{run.date}-{model}-{slug(dataset)}"
+    stem = f"{run.date}-{model}-{slug(dataset)}" + (".partial" if run.pending else "")
     md, js = results_dir / f"{stem}.md", results_dir / f"{stem}.json"
     md.write_text(render_markdown(run), encoding="utf-8")
     js.write_text(json.dumps(asdict(run), indent=1, sort_keys=True) + "\n", encoding="utf-8")

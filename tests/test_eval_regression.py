@@ -135,3 +135,16 @@ def test_full_agent_on_a_recorded_gold_slice_does_not_regress(
     assert committed["ids"] == list(SLICE)
     drops = _no_drop(measured, committed["values"])
     assert drops == [], "the full agent got worse on the recorded gold slice:\n" + "\n".join(drops)
+
+
+def test_a_run_with_ablations_pending_is_written_as_a_partial_file(tmp_path: Path) -> None:
+    from evals.harness import EvalRun
+    from evals.results_table import write_results
+
+    run = EvalRun(dataset="gold", n=3, date="2026-11-29", commit="abc1234", model="m", limit=None, results=[])
+    partial = EvalRun(**{**run.__dict__, "pending": ["full", "peer"]})
+    md, js = write_results(partial, tmp_path)
+    assert md.name == "2026-11-29-m-gold.partial.md" and js.name == "2026-11-29-m-gold.partial.json"
+    assert "- **partial**: written mid-run; still to run: full, peer" in md.read_text(encoding="utf-8")
+    final, _ = write_results(run, tmp_path)
+    assert final.name == "2026-11-29-m-gold.md" and "partial" not in final.read_text(encoding="utf-8")

@@ -109,3 +109,6 @@ def test_audit_eval_peer_without_a_model_reports_not_run(tmp_path: Path) -> None
     text = md.read_text(encoding="utf-8")
     assert "| exact checks only | " in text and "| peer baseline: DeepEval HallucinationMetric, as shipped" in text
     assert "not run: " in text
+    # mid-run, the finished ablations were written as a partial file; the final file replaces it
+    assert "partial results (peer still to run): " in done.stderr
+    assert not list((tmp_path / "results").glob("*.partial.*"))

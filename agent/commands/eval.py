@@ -8,8 +8,9 @@ sample batch), ``halueval-qa`` / ``halueval-general`` (public hallucination benc
 ``full``, ``peer`` (the peer baseline: DeepEval's HallucinationMetric judging each response with the same model and
 evidence, then compared with the contributor), or ``all`` (the five, same data, same model). Each ablation's run
 resumes from ``.audit/eval/...`` (model calls are cached), so an interrupted run can simply be started again.
-Results: ``evals/results/<date>-<model>-<dataset>.md`` and ``.json``. Exit code 0 when every ablation ran, 1 when
-one could not (for example no model reachable).
+Results: ``evals/results/<date>-<model>-<dataset>.md`` and ``.json``; while a run is under way, the ablations finished
+so far are in ``<date>-<model>-<dataset>.partial.md`` / ``.json`` (replaced as each one finishes, removed at the end).
+Exit code 0 when every ablation ran, 1 when one could not (for example no model reachable).
 """
 
 from __future__ import annotations
@@ -69,8 +70,16 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
     # The harness lives in the repository's evals/ folder, which is not part of the installed package.
     if importlib.util.find_spec("evals") is None:
         sys.path.insert(0, str(REPO_ROOT))
-    from evals.harness import run_eval
+    from evals.harness import EvalRun, run_eval
     from evals.results_table import ablation_table, write_results
+
+    written: list[Path] = []  # the partial results files so far, replaced as each ablation finishes
+
+    def partial(run: EvalRun) -> None:
+        for path in written:
+            path.unlink(missing_ok=True)
+        written[:] = write_results(run, args.results_dir) if args.results_dir else write_results(run)
+        print(f"partial results ({', '.join(run.pending)} still to run): {written[0]}", file=sys.stderr)
 
     run = run_eval(
         settings,
@@ -81,7 +90,10 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         concurrency=args.concurrency,
         progress=not args.no_progress,
         fresh=args.fresh,
+        on_progress=partial,
     )
+    for path in written:
+        path.unlink(missing_ok=True)
     md, js = write_results(run, args.results_dir) if args.results_dir else write_results(run)
     print(f"{run.dataset}: {run.n} records, commit {run.commit}, model {run.model}")
     print("\n".join(ablation_table(run.results)))
