@@ -830,7 +830,11 @@ def check_emmy_nominee_lists(ctx: _Context, start: int, end: int) -> None:
             name = re.sub(r"^(?:Other|Also|And|But|Nominees?|Included|Including)\s+", "", name)
             if len(name.split()) < 2:
                 continue
-            rows = [e for e in ctx.index.emmys_for(name) if f" {normalize_title(e.nominee)} " in about]
+            rows = [
+                e
+                for e in ctx.index.emmys_for(name)
+                if f" {normalize_title(e.nominee)} " in about and not same_person(name, e.nominee)
+            ]  # the programme named, not a category whose nominee is the person
             if not rows:
                 continue
             that_year = [e for e in rows if e.year == year]
