@@ -161,7 +161,9 @@ def _series_in(index: FactIndex, text: str) -> str | None:
     found = {
         index.series_slug(m.group())
         for m in re.finditer(
-            r"Game of Thrones|The Office(?! \(U\.?K\.?\)| UK\b)|Friends|Simpsons", _THE_OFFICE.sub("The Office", text)
+            # "Barney & Friends" is not Friends
+            r"Game of Thrones|The Office(?! \(U\.?K\.?\)| UK\b)|(?<!& )(?<!and )Friends|Simpsons",
+            _THE_OFFICE.sub("The Office", text),
         )
     }
     found.discard(None)

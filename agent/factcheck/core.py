@@ -72,6 +72,7 @@ from agent.factcheck.franchise import (
     _check_oscar_roles,
     _check_seasons,
     _check_sequel_of,
+    _check_series_dates,
     _check_stars,
     check_recast_credits,
 )
@@ -266,6 +267,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     _check_between(ctx, start, end, mentions)
     ctx.previous_titles = [ctx.text[m.start : m.end] for m in mentions]
     _check_seasons(ctx, start, end)
+    _check_series_dates(ctx, start, end)
     _check_emmys(ctx, start, end)
     check_emmy_statements(ctx, start, end)
     check_emmy_nominee_lists(ctx, start, end)

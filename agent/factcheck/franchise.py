@@ -13,6 +13,7 @@ from agent.factcheck.context import (
     _NAME,
     _NUMBER_WORDS,
     LIST_LINE,
+    _close,
     _Context,
     _note_evidence,
     _note_for,
@@ -20,6 +21,7 @@ from agent.factcheck.context import (
     _series_in,
     list_heading,
 )
+from agent.factcheck.credits import _iso_date
 from agent.kb.aliases import (
     TextMention,
     is_weak_key,
@@ -28,7 +30,7 @@ from agent.kb.aliases import (
     normalize_title,
     same_person,
 )
-from agent.kb.sources import Film
+from agent.kb.sources import Episode, Film
 from agent.models import ABSENT_SEQUEL
 
 logger = logging.getLogger(__name__)
@@ -316,6 +318,80 @@ def _check_seasons(ctx: _Context, start: int, end: int) -> None:
         ctx.claim(
             (start + m.start(), start + m.end()), status, "season_count", [fact.evidence], f"{fact.value} seasons"
         )
+
+
+# When a series began and ended, against its episode guide's first and last air dates: "Friends premiered in 1994",
+# "The Office ran from 2005 to 2013", "Friends (1994–2004)", "The series finale aired on May 6, 2004"
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = rf"(?P<date>(?:{_MONTHS} \d{{1,2}}, )?(?P<year>(?:19|20)\d\d))"
+_SERIES_NAME = re.compile(
+    r"\b(?:(?<!& )(?<!and )Friends|(?:The )?Office(?: \(U\.?S\.?\))?|(?:The )?Simpsons|Game of Thrones)\b"
+)
+_SERIES_START = re.compile(
+    r"\b(?:premiered|debuted|first aired|began airing|started airing|began its run|launched|first hit screens)\b"
+    rf"[^.;\d]{{0,30}}?\b(?:in|on) {_DATE}\b"
+)
+_SERIES_END = re.compile(
+    r"\b(?:ended|concluded|wrapped up|signed off|went off the air|came to an end|finale (?:aired|was broadcast))\b"
+    rf"(?: its (?:run|[\w-]+-season run))?[^.;\d]{{0,30}}?\b(?:in|on) {_DATE}\b"
+)
+_SERIES_SPAN = re.compile(
+    r"\b(?:ran|aired|was on the air|was broadcast|running)\s+(?:on [A-Z]{2,4}\s+)?(?:for [\w-]+ seasons?\s+)?"
+    r"from\s+(?P<y1>(?:19|20)\d\d)\s*(?:to|until|through|till|-|–|—)\s*(?P<y2>(?:19|20)\d\d)\b"
+)
+_YEARS_AFTER_NAME = re.compile(
+    r"\**\s*\((?P<y1>(?:19|20)\d\d)\s*[–—-]\s*(?P<y2>(?:19|20)\d\d)\)"
+)  # "Friends (1994–2004)"
+# a season, an episode, a spin-off, a reunion, another country's version, a re-run: not the series' own run
+_NOT_THE_RUN = re.compile(
+    r"\b(?:season|episode|reunion|revival|spin-?off|re-?runs?|syndicat\w*|Netflix|Hulu|Prime Video|streaming|"
+    r"UK|U\.K\.|British|remake|film|movie|special|comic|game|podcast|shorts?|segments?|Tracey Ullman|pilot|"
+    r"sketch\w*|announced|renewed|ordered|developed|created|BBC|ITV|Channel 4|Gervais|original)\b|[\"“]",
+    re.IGNORECASE,
+)
+
+
+def _check_series_dates(ctx: _Context, start: int, end: int) -> None:
+    """A series' premiere, end and years on the air, for a series the sentence names before the statement (or "It" /
+    "The show" / "The series" with a series in focus), against its guide's first and last air dates. A full date
+    is compared as a date, a year as a year; an ongoing series' end is not read."""
+    sentence = ctx.text[start:end]
+    if _NOT_THE_RUN.search(sentence):
+        return
+    named = _series_in(ctx.index, sentence)
+    pronoun = re.match(r"\s*(?:It|The (?:show|series|sitcom|programme|program))\b", sentence)
+    if pronoun and pronoun.group().strip() == "It" and ctx.focus_episodes:
+        pronoun = None  # "It first aired on May 11, 2006" after an episode: the episode's date, not the series'
+
+    slug = named or (ctx.series if pronoun else None)
+    run = ctx.index.series_run(slug) if slug else None
+    if slug is None or run is None:
+        return
+    first, last = run
+    said: list[tuple[tuple[int, int], Episode, str]] = []  # (span, the episode it is read against, date or year)
+    for m in _SERIES_START.finditer(sentence):
+        said.append(((m.start(), m.end()), first, m.group("date")))
+    if slug not in _ONGOING:
+        for m in _SERIES_END.finditer(sentence):
+            said.append(((m.start(), m.end()), last, m.group("date")))
+    spans = [*_SERIES_SPAN.finditer(sentence)]
+    spans += [y for n in _SERIES_NAME.finditer(sentence) if (y := _YEARS_AFTER_NAME.match(sentence, n.end()))]
+    for m in spans if slug not in _ONGOING else []:  # "ran from 1989 to 2020" says an ongoing series ended
+        said.append(((m.start(), m.end()), first, m.group("y1")))
+        said.append(((m.start(), m.end()), last, m.group("y2")))
+    by_span: dict[tuple[int, int], list[tuple[Episode, bool]]] = {}
+    for span, ep, value in said:
+        aired = ep.air_date or ""
+        stated = _iso_date(value) if "," in value else value
+        by_span.setdefault(span, []).append((ep, bool(stated) and aired.startswith(stated or "-")))
+    names = [n.start() for n in _SERIES_NAME.finditer(sentence)]
+    for (s, e), verdicts in by_span.items():
+        before = [n for n in names if n < s and _close(sentence[n:s], 80)]
+        s = before[-1] if before else s  # "Friends premiered in 1994": the series is part of the claim
+        wrong = [ep for ep, ok in verdicts if not ok]
+        evidence = [ep.evidence() for ep, _ in verdicts]
+        fix = f"{first.air_date} to {last.air_date}" if slug not in _ONGOING else f"premiered {first.air_date}"
+        ctx.claim((start + s, start + e), "contradicted" if wrong else "supported", "series_dates", evidence, fix)
 
 
 def _title_before(text: str) -> tuple[str, int] | None:

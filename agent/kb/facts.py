@@ -215,8 +215,11 @@ class FactIndex:
         self._episodes_by_title: dict[str, list[Episode]] = defaultdict(list)
         self._seasons: dict[str, set[int]] = defaultdict(set)
         self._last_episode: dict[str, Episode] = {}
+        self._aired: dict[str, list[Episode]] = defaultdict(list)  # episodes with an air date, by series
         for ep in self.episodes.values():
             self._episodes_by_title[normalize_title(ep.title)].append(ep)
+            if ep.air_date:
+                self._aired[ep.series_slug].append(ep)
             if ep.season is not None and ep.episode is not None:
                 self._seasons[ep.series_slug].add(ep.season)
                 last = self._last_episode.get(ep.series_slug)
@@ -430,6 +433,18 @@ class FactIndex:
         last = max(self._seasons[slug])
         final = self._last_episode[slug]
         return _fact(final.series, "season_count", last, final, quote=f"{final.quote()} (last season: {last})")
+
+    def series_run(self, series: str) -> tuple[Episode, Episode] | None:
+        """The first and the last episode the guide of ``series`` gives an air date for, or None."""
+        slug = self.series_slug(series) or series
+        aired = self._aired.get(slug)
+        if not aired:
+            return None
+
+        def when(e: Episode) -> tuple[str, bool, int, int]:  # a numbered episode before a special of the same day
+            return e.air_date or "", e.season is not None, e.season or 0, e.episode or 0
+
+        return min(aired, key=lambda e: (e.air_date or "", e.season is None)), max(aired, key=when)
 
     def streaming_titles(self, title: str) -> list[StreamingTitle]:
         """Catalogue rows with this title (all services)."""
