@@ -494,3 +494,25 @@ def test_a_label_line_under_a_title_no_table_knows_is_not_about_the_film_before(
     text = "**Heat (1995)**\n- Director: Michael Mann\n\n**Zorblax Returns (2019)**\n- Director: Christopher Nolan"
     claims = check_claims(text, fact_index, prompt="Give me a rundown of two heist films.")
     assert [(c.status, c.text) for c in claims if c.kind == "director"] == [("supported", "Director: Michael Mann")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Frank Oz. The film depicts", ["Frank Oz"]),
+        ("Bong Joon Ho. It won", ["Bong Joon Ho"]),
+        ("Dr. Dre and Mr. T", ["Dr. Dre", "Mr. T"]),
+        ("John Smith Jr. and Ann Lee", ["John Smith Jr.", "Ann Lee"]),
+    ],
+)
+def test_a_two_letter_surname_ends_the_sentence(text: str, names: list[str]) -> None:
+    """The director table read "Frank Oz. The" as Bowfinger's director (the lead's next sentence runs on)."""
+    from agent.kb.aliases import leading_names
+
+    assert leading_names(text) == names
+
+
+def test_a_director_with_a_two_letter_surname(fact_index: FactIndex) -> None:
+    text = "Bowfinger was directed by Steven Spielberg. It stars Steve Martin."
+    (claim,) = [c for c in check_claims(text, fact_index) if c.kind == "director"]
+    assert (claim.status, claim.correction) == ("contradicted", "Frank Oz")

@@ -155,6 +155,7 @@ def is_weak_key(key: str) -> bool:
 
 _PARTICLES: Final = frozenset({"de", "van", "von", "der", "la", "le", "da", "di", "del", "du", "dos"})
 _SUFFIXES: Final = frozenset({"Jr.", "Sr.", "St.", "Jr", "Sr"})
+_ABBREVIATIONS: Final = frozenset({"Dr", "Mr", "Ms", "Mt", "St", "Lt", "Co", "Jr", "Sr", "No", "Vs", "Ft"})
 
 
 def leading_names(text: str) -> list[str]:
@@ -176,7 +177,10 @@ def leading_names(text: str) -> list[str]:
             continue
         if not (word[0].isupper() or word in _PARTICLES):
             break
-        ends_sentence = word.endswith(".") and len(word.rstrip(".")) > 2 and word not in _SUFFIXES
+        stem = word.rstrip(".")
+        # "Frank Oz. The film ...", "Bong Joon Ho. It won ...": a two-letter surname ends the sentence too
+        short_name = len(stem) == 2 and stem[1].islower() and stem not in _ABBREVIATIONS
+        ends_sentence = word.endswith(".") and (len(stem) > 2 or short_name) and word not in _SUFFIXES
         current.append(word.rstrip(".") if ends_sentence else word)
         if ends_sentence or word[-1] in "!?;:":
             break
