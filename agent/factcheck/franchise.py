@@ -21,7 +21,7 @@ from agent.factcheck.context import (
     _series_in,
     list_heading,
 )
-from agent.factcheck.credits import _iso_date
+from agent.factcheck.credits import MONTHS, _iso_date
 from agent.kb.aliases import (
     TextMention,
     is_weak_key,
@@ -322,7 +322,7 @@ def _check_seasons(ctx: _Context, start: int, end: int) -> None:
 
 # When a series began and ended, against its episode guide's first and last air dates: "Friends premiered in 1994",
 # "The Office ran from 2005 to 2013", "Friends (1994–2004)", "The series finale aired on May 6, 2004"
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTHS = "(?:" + "|".join(m.capitalize() for m in MONTHS) + ")"
 _DATE = rf"(?P<date>(?:{_MONTHS} \d{{1,2}}, )?(?P<year>(?:19|20)\d\d))"
 _SERIES_NAME = re.compile(
     r"\b(?:(?<!& )(?<!and )Friends|(?:The )?Office(?: \(U\.?S\.?\))?|(?:The )?Simpsons|Game of Thrones)\b"

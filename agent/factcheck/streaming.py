@@ -43,14 +43,17 @@ def check_streaming(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     The title is the one named nearest before the service in the sentence, or its list line's title, or one named
     right after it as the service lists it ("on Prime Video, where it's listed simply as "The Office"")."""
     sentence = ctx.text[start:end]
+    if _NOT_THERE.search(sentence):
+        return
+    line: list[TextMention] | None = None  # the list line's title, read once when a service has no title before it
     for m in _ON_SERVICE.finditer(sentence):
-        if _NOT_THERE.search(sentence):
-            return
         service = _SERVICES[m.group("service").lower()]
         at = start + m.start()
         before = [t for t in mentions if t.end <= at]
-        line = _line_title(ctx, start)
-        candidates = [*before[-1:], *([line] if line is not None and not before else [])]
+        if not before and line is None:
+            found = _line_title(ctx, start)
+            line = [found] if found is not None else []
+        candidates = [*before[-1:], *(line if not before and line else [])]
         after = start + m.end()
         candidates += [t for t in mentions if t.start >= after and _LISTED_AS.match(ctx.text[after : t.start])][:1]
         for title in candidates:
