@@ -17,7 +17,8 @@ logger = logging.getLogger(__name__)
 
 MAX_YEAR_GAP = 3  # a stated year further off than this may be another film of the same title (a remake)
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bvs)(?<!\bdir)[.!?](?=\s+[\"“(A-Z])"
+    r"(?<!\b[A-Z])(?<!\bInc)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bvs)(?<!\bdir)"
+    r"(?!(?<=\bBros)\.\s+(?:Pictures|Entertainment|Animation|Television|Family|Records|Studios?)\b)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").

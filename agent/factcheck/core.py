@@ -278,12 +278,50 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
     if episodes:
         ctx.focus_episodes = list({ep.id: ep for _, _, ep in episodes}.values())
     ctx.previous_films = list({f.id: f for _, _, f in films}.values())
-    if films:
+    subject = _subject_mention(ctx, start, mentions)
+    if subject is not None:
+        # "Thor: The Dark World is a 2013 film based on ... Thor", "Return of the Fly is a 1959 film and sequel to
+        # The Fly": what follows speaks of the title the sentence opens with (of no film, when no film resolves it)
+        ctx.focus_film = next((f for s, _, f in films if s == subject.start), None)
+    elif films and not _speaks_of_focus(ctx, start, end, films):
         distinct = list({f.id: f for _, _, f in films}.values())
         # "It"/"the film" in the next sentence is only resolved when this sentence named one film, or when one of
         # the films it named is the one the prompt asks about ("How did Toy Story 3 do at the Oscars?").
         asked = [f for f in distinct if normalize_title(f.title) in ctx.prompt_keys]
         ctx.focus_film = distinct[0] if len(distinct) == 1 else asked[0] if len(asked) == 1 else None
+
+
+# Which film a sentence speaks of, for "It"/"the film" in the next one (subject first, as English reads it):
+# - a title opening the sentence to say what it is: "Thor: The Dark World is a 2013 film based on ... Thor";
+_SUBJECT_IS = re.compile(r"\s*(?:\((?:19|20)\d\d\))?\s+(?:is|was)\s+(?:a|an|the)\s")
+_OPENING = re.compile(r"\s*(?:[-*•#]+\s*|\d{1,2}[.)]\s+)?")  # nothing, a bullet or a list number before it
+# - the film in focus as the subject, before any other title: "It is the sequel to Thor (2011)", "The film stars
+#   Charles \"Buddy\" Rogers" (not "The film Jaws ...", an apposition);
+_FOCUS_SUBJECT = re.compile(r"(?:^\s*|,\s+)(?:[Ii]t|[Tt]he (?:film|movie))\s+(?=[a-z])")
+# - or after an opening participle phrase, whatever titles the phrase names: "Produced by Warner Bros. Pictures,
+#   DC Films, 6th & Idaho, ..., it is a reboot".
+_PARTICIPLE_THEN_IT = re.compile(
+    r"\s*(?:[A-Z][a-z]+ed|Based|Set|Written|Shot|Made|Known|Inspired)\b[^;:]*?,\s+(?:it|the (?:film|movie))\s+(?=[a-z])"
+)
+
+
+def _subject_mention(ctx: _Context, start: int, mentions: Sequence[TextMention]) -> TextMention | None:
+    """The title a sentence opens with to say what it is, or None."""
+    if not mentions:
+        return None
+    first = min(mentions, key=lambda m: m.start)
+    opens = _OPENING.fullmatch(ctx.text, start, first.start) is not None
+    return first if opens and _SUBJECT_IS.match(ctx.text, first.end) else None
+
+
+def _speaks_of_focus(ctx: _Context, start: int, end: int, films: Sequence[tuple[int, int, Film]]) -> bool:
+    """The sentence's subject is the film in focus ("It", "the film"): the titles it names are what it says about
+    that film, so "It" in the next sentence still means it."""
+    if ctx.focus_film is None:
+        return False
+    first = min(s for s, _, _ in films)
+    before = _FOCUS_SUBJECT.search(ctx.text[start:first]) is not None
+    return before or _PARTICIPLE_THEN_IT.match(ctx.text[start:end]) is not None
 
 
 def _inside_name(ctx: _Context, mention: TextMention) -> bool:

@@ -1,0 +1,75 @@
+"""Which film "It" and "the film" mean (agent/factcheck/core.py, the focus after each sentence): the subject of the
+sentence before, as English reads it, not the last title it happened to name. Wordings of our own, shaped like the
+knowledge base's lead paragraphs, where reading the last title had raised 49 false contradictions."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.factcheck import check_claims
+from agent.kb.facts import FactIndex
+
+
+def _directors(text: str, index: FactIndex) -> list[tuple[str, str | None]]:
+    return [(c.status, c.correction) for c in check_claims(text, index) if c.kind == "director"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title that opens the sentence to say what it is, whatever else the sentence names
+        (
+            "Thor: The Dark World is a 2013 superhero film based on the Marvel character Thor. It is the sequel to "
+            "Thor (2011). The film was directed by Kenneth Branagh.",
+            [("contradicted", "Alan Taylor")],
+        ),
+        (
+            "Thor: The Dark World is a 2013 superhero film based on the Marvel character Thor. It is the sequel to "
+            "Thor (2011). The film was directed by Alan Taylor.",
+            [("supported", None)],
+        ),
+        (
+            "1. Babe: Pig in the City (1998) is a film and the sequel to Babe (1995). It was directed by Chris Noonan.",
+            [("contradicted", "George Miller")],
+        ),
+        # "It"/"the film" as the subject keeps the focus over the titles the sentence names
+        (
+            'Wings is a 1927 silent war film. The film stars Clara Bow, Charles "Buddy" Rogers and Richard Arlen. '
+            "It was directed by William A. Wellman.",
+            [("supported", None)],
+        ),
+        (
+            "Spider-Man: Homecoming is a 2017 film about the Marvel character Spider-Man. It is the second "
+            "Spider-Man reboot. The film was directed by Sam Raimi.",
+            [("contradicted", "Jon Watts")],
+        ),
+        # so does "it" after an opening participle phrase, and "Warner Bros. Pictures" does not end a sentence
+        (
+            "The Batman is a 2022 superhero film. Produced by Warner Bros. Pictures and 6th & Idaho, it is a reboot "
+            "of the franchise. The film was directed by Matt Reeves.",
+            [("supported", None)],
+        ),
+        # an apposition is not the subject: "the film Jaws" moves the focus to Jaws
+        (
+            "Heat is a 1995 crime film. In 1975, the film Jaws became the first blockbuster. It was directed by "
+            "Steven Spielberg.",
+            [("supported", None)],
+        ),
+        # one film named, no subject rule: it is the film in focus, as before
+        (
+            "The sequel, The Godfather Part II (1974), came next. It was directed by Steven Spielberg.",
+            [("contradicted", "Francis Ford Coppola")],
+        ),
+    ],
+)
+def test_it_means_the_film_the_sentence_before_spoke_of(
+    fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _directors(text, fact_index) == expected
+
+
+def test_a_subject_no_film_resolves_leaves_no_film_in_focus(fact_index: FactIndex) -> None:
+    # the index holds Return of the Fly twice (two 1959 records), so the title resolves to no one film; "It" is then
+    # about no film, not about The Fly (1958), named later in the sentence, whose director Kurt Neumann was
+    text = "Return of the Fly is a 1959 horror film and the sequel to The Fly (1958). It was directed by Kurt Neumann."
+    assert _directors(text, fact_index) == []
