@@ -73,3 +73,20 @@ def test_a_subject_no_film_resolves_leaves_no_film_in_focus(fact_index: FactInde
     # about no film, not about The Fly (1958), named later in the sentence, whose director Kurt Neumann was
     text = "Return of the Fly is a 1959 horror film and the sequel to The Fly (1958). It was directed by Kurt Neumann."
     assert _directors(text, fact_index) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title that only qualifies the kind of film is not the film the credit is about
+        ('Riders of the Black Hills is a 1938 "Three Mesquiteers" B-movie directed by George Sherman.', []),
+        ("Pickup on South Street is a 1953 Cold War spy film noir written and directed by Samuel Fuller.", []),
+        # the title itself, with the kind of film after it, still is
+        ("Jaws is a 1975 thriller film directed by Ridley Scott.", [("contradicted", "Steven Spielberg")]),
+        ("Jaws, a film directed by Ridley Scott, opened in 1975.", [("contradicted", "Steven Spielberg")]),
+    ],
+)
+def test_a_credit_belongs_to_the_film_not_to_a_title_used_as_a_modifier(
+    fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _directors(text, fact_index) == expected

@@ -180,6 +180,16 @@ def _iso_date(text: str) -> str | None:
     return f"{year}-{number:02d}-{int(day):02d}" if number else None
 
 
+# The gap between a title and "directed by" when the title only qualifies the kind of film: "an American Gothic silent
+# mystery film", "a Twentieth Century-Fox musical film", "the 'Three Mesquiteers' B-movie" (not "the Jaws film").
+_TITLE_AS_MODIFIER = re.compile(
+    r"[\"”’']?\s+(?!(?:is|was|a|an|the)\b)"
+    r"(?:(?:(?:[a-z][\w-]*|Western)\s+){1,4}(?:film|movie|picture|feature)|(?:(?:[a-z][\w-]*|Western)\s+){0,4}B-movie)"
+    r"(?:\s+noir)?,?\s+"
+    r"(?:(?:and|co-|written|produced|,|\s)+)?"
+)
+
+
 def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
     sentence = ctx.text[start:end]
     for role, cs, ce, names in _credit_spans(sentence):
@@ -193,6 +203,8 @@ def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[i
                 r"\b(?:all|both|each)\s+$", sentence[:cs]
             ):
                 continue
+            if _TITLE_AS_MODIFIER.fullmatch(gap):
+                continue  # "a Cold War spy film directed by ...", "a 'Three Mesquiteers' B-movie directed by ..."
         elif ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
             s0, film = start, ctx.focus_film
         else:
