@@ -90,3 +90,30 @@ def test_a_credit_belongs_to_the_film_not_to_a_title_used_as_a_modifier(
     fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert _directors(text, fact_index) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "it" / "the film" after an opening phrase is the film in focus, whatever titles the phrase names
+        (
+            "Sinbad: Legend of the Seven Seas is a 2003 animated film. Like the studio's previous film, Spirit: "
+            "Stallion of the Cimarron (2002), the film mixes drawn and computer animation. It was directed by Kelly "
+            "Asbury.",
+            [("contradicted", "Tim Johnson & Patrick Gilmore")],
+        ),
+        # ... and so is the subject of a "directed by" clause after it
+        (
+            "Cars 3 is a 2017 animated film. A sequel to Cars 2 (2011), the film was directed by Pete Docter.",
+            [("contradicted", "Brian Fee")],
+        ),
+        # a title with lowercase words inside it ("over") is read whole, not as its last word ("Honolulu", 1937)
+        ("Wings over Honolulu is a 1937 film directed by H. C. Potter.", [("supported", None)]),
+        # a sequel's number makes an everyday word a title
+        ("Frozen 2 was a hit. It was directed by Chris Buck and Jennifer Lee.", [("supported", None)]),
+    ],
+)
+def test_the_film_a_clause_or_a_title_speaks_of(
+    fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _directors(text, fact_index) == expected

@@ -298,11 +298,9 @@ _OPENING = re.compile(r"\s*(?:[-*•#]+\s*|\d{1,2}[.)]\s+)?")  # nothing, a bull
 # - the film in focus as the subject, before any other title: "It is the sequel to Thor (2011)", "The film stars
 #   Charles \"Buddy\" Rogers" (not "The film Jaws ...", an apposition);
 _FOCUS_SUBJECT = re.compile(r"(?:^\s*|,\s+)(?:[Ii]t|[Tt]he (?:film|movie))\s+(?=[a-z])")
-# - or after an opening participle phrase, whatever titles the phrase names: "Produced by Warner Bros. Pictures,
-#   DC Films, 6th & Idaho, ..., it is a reboot".
-_PARTICIPLE_THEN_IT = re.compile(
-    r"\s*(?:[A-Z][a-z]+ed|Based|Set|Written|Shot|Made|Known|Inspired)\b[^;:]*?,\s+(?:it|the (?:film|movie))\s+(?=[a-z])"
-)
+# - or after an opening phrase, whatever titles the phrase names: "Produced by Warner Bros. Pictures, DC Films, 6th &
+#   Idaho, ..., it is a reboot", "Like the studio's previous film, Spirit (2002), the film combines ...".
+_PHRASE_THEN_IT = re.compile(r"[^;]*?,\s+(?:it|the (?:film|movie))\s+(?=[a-z])")
 
 
 def _subject_mention(ctx: _Context, start: int, mentions: Sequence[TextMention]) -> TextMention | None:
@@ -321,7 +319,7 @@ def _speaks_of_focus(ctx: _Context, start: int, end: int, films: Sequence[tuple[
         return False
     first = min(s for s, _, _ in films)
     before = _FOCUS_SUBJECT.search(ctx.text[start:first]) is not None
-    return before or _PARTICIPLE_THEN_IT.match(ctx.text[start:end]) is not None
+    return before or _PHRASE_THEN_IT.match(ctx.text[start:end]) is not None
 
 
 def _inside_name(ctx: _Context, mention: TextMention) -> bool:

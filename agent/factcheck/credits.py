@@ -190,25 +190,37 @@ _TITLE_AS_MODIFIER = re.compile(
 )
 
 
+# "it" / "the film" as the subject of a clause between a title and "directed by"
+_FILM_AS_SUBJECT = re.compile(r",\s+(?P<it>it|the (?:film|movie))\s+(?=[a-z])")
+
+
+def _credited_film(ctx: _Context, start: int, cs: int, films: list[tuple[int, int, Film]]) -> tuple[int, Film] | None:
+    """The film a "directed by" at ``start + cs`` is about, and where its claim starts; None when unclear."""
+    sentence = ctx.text[start:]
+    before = [f for f in films if f[1] <= start + cs]
+    if not before:
+        if ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
+            return start, ctx.focus_film
+        return None
+    s0, e0, film = before[-1]
+    gap = ctx.text[e0 : start + cs]
+    if not (_close(gap, 80) or re.fullmatch(r"\s*(?:\(\d{4}\))?\s*[:—–-]\s*", gap)) or re.search(
+        r"\b(?:all|both|each)\s+$", sentence[:cs]
+    ):
+        return None
+    if _TITLE_AS_MODIFIER.fullmatch(gap):
+        return None  # "a Cold War spy film directed by ...", "a 'Three Mesquiteers' B-movie directed by ..."
+    if subject := _FILM_AS_SUBJECT.search(gap):
+        # "A sequel to Cars 2 (2011), the film was directed by Brian Fee": the subject is the film in focus
+        return None if ctx.focus_film is None else (e0 + subject.start("it"), ctx.focus_film)
+    return s0, film
+
+
 def _check_film_credits(ctx: _Context, start: int, end: int, films: list[tuple[int, int, Film]]) -> None:
-    sentence = ctx.text[start:end]
-    for role, cs, ce, names in _credit_spans(sentence):
-        if role != "director":
+    for role, cs, ce, names in _credit_spans(ctx.text[start:end]):
+        if role != "director" or (credited := _credited_film(ctx, start, cs, films)) is None:
             continue
-        before = [f for f in films if f[1] <= start + cs]
-        if before:
-            s0, e0, film = before[-1]
-            gap = ctx.text[e0 : start + cs]
-            if not (_close(gap, 80) or re.fullmatch(r"\s*(?:\(\d{4}\))?\s*[:—–-]\s*", gap)) or re.search(
-                r"\b(?:all|both|each)\s+$", sentence[:cs]
-            ):
-                continue
-            if _TITLE_AS_MODIFIER.fullmatch(gap):
-                continue  # "a Cold War spy film directed by ...", "a 'Three Mesquiteers' B-movie directed by ..."
-        elif ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
-            s0, film = start, ctx.focus_film
-        else:
-            continue
+        s0, film = credited
         verdict, evidence, actual = _director_verdict(ctx, names, film)
         if verdict:
             ctx.claim((s0, start + ce), verdict, "director", evidence, " & ".join(actual))

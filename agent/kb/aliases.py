@@ -150,7 +150,12 @@ def is_weak_key(key: str) -> bool:
         return True
     if len(parts) == 1:
         return len(parts[0]) < 4 or parts[0] in COMMON_WORDS or parts[0].isdigit()
+    if len(parts) == 2 and parts[0].isalpha() and parts[1] in _SEQUEL_NUMBERS:
+        return False  # "Cars 3", "Frozen 2": a sequel's number makes an everyday word a title
     return all(p in COMMON_WORDS or p.isdigit() for p in parts)
+
+
+_SEQUEL_NUMBERS: Final = frozenset("2 3 4 5 6 7 8 9 ii iii iv v vi".split())
 
 
 _PARTICLES: Final = frozenset({"de", "van", "von", "der", "la", "le", "da", "di", "del", "du", "dos"})
@@ -216,6 +221,12 @@ _QUOTES = "\"“”'‘’*_«»"
 _ACRONYM = re.compile(r"[A-Z]{3,}")
 _SMALL = frozenset(
     {"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "from", "by", "v", "vs", "or"}
+)
+# Lowercase words a known title may hold inside it ("Wings over Honolulu", "Journey into Fear", "Maid o' the Storm",
+# "Guillermo del Toro's Pinocchio"): the whole phrase must still be a title key.
+_TITLE_SMALL = _SMALL | frozenset(
+    "over into under upon through about across against among around beyond between behind near onto toward towards "
+    "without within off out up down o' de del la le da di du von van der des y".split()
 )
 MAX_TITLE_TOKENS: Final = 16
 _NOUNS_AFTER_ADJECTIVE: Final = frozenset(
@@ -289,7 +300,7 @@ def _accept(
     if words and words[0].lower() in ARTICLES and len(words) > 1:
         words = words[1:]
     capitalised = all(
-        w[0].isupper() or w[0].isdigit() or w.lower().strip(".,:;") in _SMALL for w in words if w[0].isalnum()
+        w[0].isupper() or w[0].isdigit() or w.lower().strip(".,:;") in _TITLE_SMALL for w in words if w[0].isalnum()
     )
     if not (quoted or (capitalised and words and (words[0][0].isupper() or words[0][0].isdigit()))):
         return None
