@@ -117,3 +117,24 @@ def test_the_film_a_clause_or_a_title_speaks_of(
     fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert _directors(text, fact_index) == expected
+
+
+def _years(text: str, index: FactIndex) -> list[tuple[str, str | None]]:
+    return [(c.status, c.correction) for c in check_claims(text, index) if c.kind == "year"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the year the film's own lead paragraph gives (a premiere year; the film table has 2018) is not an error
+        ("The Cleanse (2016) is a dark comedy.", []),
+        ("The Cleanse (2017) is a dark comedy.", [("contradicted", "The Cleanse (2018)")]),
+        # a source work's year is not the film's
+        ("Jurassic Park III draws on the novel Jurassic Park (1990).", []),
+        ("Jurassic Park (1990) was a hit.", [("contradicted", "Jurassic Park (1993)")]),
+    ],
+)
+def test_years_the_kb_or_the_sentence_gives_to_something_else(
+    fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _years(text, fact_index) == expected
