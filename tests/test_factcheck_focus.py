@@ -138,3 +138,14 @@ def test_years_the_kb_or_the_sentence_gives_to_something_else(
     fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert _years(text, fact_index) == expected
+
+
+def test_another_title_of_the_film_is_not_another_film(fact_index: FactIndex) -> None:
+    # "Wrecked" is also a 2011 film directed by Michael Greenspan; here it is another name of Scenic Route
+    text = (
+        "Scenic Route, also known as Wrecked, is a 2013 American thriller film written by Kyle Killen, directed by "
+        "Kevin and Michael Goetz."
+    )
+    assert [c for c in check_claims(text, fact_index) if c.status == "contradicted"] == []
+    text = "Wrecked is a 2013 American thriller film directed by Kevin and Michael Goetz."
+    assert _directors(text, fact_index) == [("contradicted", "Michael Greenspan")]

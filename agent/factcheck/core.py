@@ -109,7 +109,7 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     asked = find_titles(prompt, index.has_title_key) if prompt else []
     ctx.prompt_keys = {m.key for m in asked}
     ctx.focus_film = ctx.asked_film = _asked_film(index, prompt, asked)
-    mentions = find_titles(text, index.has_title_key)
+    mentions = [m for m in find_titles(text, index.has_title_key) if not _another_title_of(text, m)]
     for start, end in _sentences(text):
         here = [m for m in mentions if start <= m.start < end]
         _check_sentence(ctx, start, end, here)
@@ -125,6 +125,19 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
             seen.add((claim.kind, claim.span))
             out.append(_in_original(claim, original, where) if where is not None else claim)
     return out
+
+
+# Another title of the film just named, not another film: "Wings over the Pacific, also known as Pacific Wings"
+_ALSO_KNOWN_AS = re.compile(
+    r"\b(?:also known as|a\.k\.a\.?|aka|(?:also |originally |later )?(?:released|retitled|titled) as|known in the "
+    r"(?:UK|US|United Kingdom|United States) as|working title|(?:UK|US|American|British|international) title)"
+    r"[\s:,]*[\"“'‘]?$"
+)
+
+
+def _another_title_of(text: str, mention: TextMention) -> bool:
+    """A title said as another name of the film just named ("..., also known as Pacific Wings")."""
+    return _ALSO_KNOWN_AS.search(text, max(0, mention.start - 40), mention.start) is not None
 
 
 def _oscar_year(ctx: _Context, key: str, stated: int, span: tuple[int, int]) -> None:
