@@ -21,6 +21,8 @@ _SENTENCE_END = re.compile(
     r"(?!(?<=\bBros)\.\s+(?:Pictures|Entertainment|Animation|Television|Family|Records|Studios?)\b)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
+# "it" / "the film" as the subject of a clause after a comma ("A sequel to Cars 2 (2011), the film was directed by ...")
+FILM_AS_SUBJECT = re.compile(r",\s+(?P<it>it|the (?:film|movie))\s+(?=[a-z])")
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
 _NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
 _CLEFT = re.compile(r"^(?:It|That|This|Here|There)['’]s ")  # "It's X who directed ...": not part of the name

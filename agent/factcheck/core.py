@@ -41,6 +41,7 @@ from agent.factcheck.context import (
     _YEAR_BEFORE,
     _YEAR_OF_AFTER,
     _YEAR_OF_BEFORE,
+    FILM_AS_SUBJECT,
     MAX_YEAR_GAP,
     _Context,
     _film_years,
@@ -313,7 +314,7 @@ _OPENING = re.compile(r"\s*(?:[-*•#]+\s*|\d{1,2}[.)]\s+)?")  # nothing, a bull
 _FOCUS_SUBJECT = re.compile(r"(?:^\s*|,\s+)(?:[Ii]t|[Tt]he (?:film|movie))\s+(?=[a-z])")
 # - or after an opening phrase, whatever titles the phrase names: "Produced by Warner Bros. Pictures, DC Films, 6th &
 #   Idaho, ..., it is a reboot", "Like the studio's previous film, Spirit (2002), the film combines ...".
-_PHRASE_THEN_IT = re.compile(r"[^;]*?,\s+(?:it|the (?:film|movie))\s+(?=[a-z])")
+_PHRASE_THEN_IT = re.compile(r"[^;]*?" + FILM_AS_SUBJECT.pattern)
 
 
 def _subject_mention(ctx: _Context, start: int, mentions: Sequence[TextMention]) -> TextMention | None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from agent.factcheck.context import (
     _NAME,
     _PRONOUNS,
+    FILM_AS_SUBJECT,
     LIST_LINE,
     _close,
     _Context,
@@ -190,10 +191,6 @@ _TITLE_AS_MODIFIER = re.compile(
 )
 
 
-# "it" / "the film" as the subject of a clause between a title and "directed by"
-_FILM_AS_SUBJECT = re.compile(r",\s+(?P<it>it|the (?:film|movie))\s+(?=[a-z])")
-
-
 def _credited_film(ctx: _Context, start: int, cs: int, films: list[tuple[int, int, Film]]) -> tuple[int, Film] | None:
     """The film a "directed by" at ``start + cs`` is about, and where its claim starts; None when unclear."""
     sentence = ctx.text[start:]
@@ -210,7 +207,7 @@ def _credited_film(ctx: _Context, start: int, cs: int, films: list[tuple[int, in
         return None
     if _TITLE_AS_MODIFIER.fullmatch(gap):
         return None  # "a Cold War spy film directed by ...", "a 'Three Mesquiteers' B-movie directed by ..."
-    if subject := _FILM_AS_SUBJECT.search(gap):
+    if subject := FILM_AS_SUBJECT.search(gap):
         # "A sequel to Cars 2 (2011), the film was directed by Brian Fee": the subject is the film in focus
         return None if ctx.focus_film is None else (e0 + subject.start("it"), ctx.focus_film)
     return s0, film
