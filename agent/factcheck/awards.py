@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agent.factcheck.context import _NAME, _NUMBER_WORDS, _PRONOUNS, _Context, _sentence_film
+from agent.factcheck.context import _NAME, _NUMBER_WORDS, _PRONOUNS, IT_OPENS, _Context, _sentence_film
 from agent.kb.aliases import leading_names, normalize_name, normalize_title, same_person
 from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
 from agent.kb.sources import Film, Oscar
@@ -156,7 +156,7 @@ def check_listed_wins(ctx: _Context, start: int, end: int, films: list[tuple[int
         film: Film | None
         if subject:
             film = next(iter(subject.values()))
-        elif re.match(r"\s*(?:It|The film|The movie)\b", sentence):  # "It ... did very well, winning ..."
+        elif IT_OPENS.match(sentence):  # "It ... did very well, winning ..."
             film = _sentence_film(ctx, start + w.start(), films)
         else:
             continue

@@ -21,6 +21,8 @@ _SENTENCE_END = re.compile(
     r"(?!(?<=\bBros)\.\s+(?:Pictures|Entertainment|Animation|Television|Family|Records|Studios?)\b)[.!?](?=\s+[\"“(A-Z])"
     r"|(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[0-9])|\n+"
 )
+# A sentence whose subject is the film in focus: "It was directed by ...", "The film grossed ..."
+IT_OPENS = re.compile(r"\s*(?:It|The film|The movie)\b")
 # "it" / "the film" as the subject of a clause after a comma ("A sequel to Cars 2 (2011), the film was directed by ...")
 FILM_AS_SUBJECT = re.compile(r",\s+(?P<it>it|the (?:film|movie))\s+(?=[a-z])")
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
@@ -247,9 +249,9 @@ def another_film_near(ctx: _Context, title: str, film: Film, stated: int) -> boo
 def _film_years(film: Film) -> set[int]:
     """The list year, and the year the lead paragraph or the article name gives (festival vs release year)."""
     years = {film.year}
-    lead = re.search(r"\b(?:is|was) an? (?:\w+ ){0,3}?((?:18|19|20)\d\d)\b", film.extract[:300])
-    if lead and film.extract_matches_year():
-        years.add(int(lead.group(1)))
+    lead = film.lead_year()
+    if lead is not None and abs(lead - film.year) <= 1:
+        years.add(lead)
     href = re.search(r"\((\d{4})_", film.href or "")
     if href:
         years.add(int(href.group(1)))

@@ -375,18 +375,6 @@ def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] |
     return int(next(v for g in ("r", "y", "i", "c", "s", "v") if (v := b.group(g)))), lo + b.start(), e, True
 
 
-_OWN_LEAD = re.compile(r"\s*(?P<title>[^\n]{1,120}?) (?:is|was) an? (?:\w+ ){0,3}?(?P<year>(?:18|19|20)\d\d)\b")
-
-
-def _own_lead_year(film: Film) -> int | None:
-    """The year the film's lead paragraph gives it ("The Cleanse is a 2016 American ... film") when that paragraph
-    opens with the film's own title; None otherwise."""
-    lead = _OWN_LEAD.match(film.extract)
-    if lead is None or normalize_title(lead.group("title")) != normalize_title(film.title):
-        return None
-    return int(lead.group("year"))
-
-
 # A source work named before its title: "based on the novel Cheaper by the Dozen (1948)", "the musical On Your Toes"
 _SOURCE_WORK = re.compile(
     r"\b(?:novel|novella|book|play|musical|stage show|story|memoir|poem|opera|operetta|comic|comics|radio series)"
@@ -431,4 +419,4 @@ def _year_excused(ctx: _Context, key: str, film: Film, stated: int, s: int, befo
     if before_title and abs(film.year - stated) < 2:
         return True  # "the 2005 film X" for a 2006 film: a premiere or home-country year, worded before the title
     # "The Cleanse is a 2016 film" in its own lead paragraph, 2018 in the film table: the KB disagrees with itself
-    return _own_lead_year(film) == stated
+    return film.own_lead_year() == stated

@@ -10,11 +10,13 @@ from agent.factcheck.context import (
     _NAME,
     _PRONOUNS,
     FILM_AS_SUBJECT,
+    IT_OPENS,
     LIST_LINE,
     _close,
     _Context,
     _other_version,
     _person,
+    _sentence_film,
     list_heading,
     only_asked_film_before,
 )
@@ -196,7 +198,7 @@ def _credited_film(ctx: _Context, start: int, cs: int, films: list[tuple[int, in
     sentence = ctx.text[start:]
     before = [f for f in films if f[1] <= start + cs]
     if not before:
-        if ctx.focus_film is not None and re.match(r"\s*(?:It|The film|The movie)\b", sentence) and not films:
+        if ctx.focus_film is not None and IT_OPENS.match(sentence) and not films:
             return start, ctx.focus_film
         return None
     s0, e0, film = before[-1]
@@ -374,7 +376,7 @@ def _check_active_pronoun(
                 if verdict is not None:
                     ctx.claim(span, verdict, role, [ep.evidence()], _credit_fix(role, actual))
         elif not here and not ctx.focus_episodes and roles == ["director"]:
-            film = _sentence_film_before(ctx, start + m.start(), films)
+            film = _sentence_film(ctx, start + m.start(), films)
             main = {f.id for _, _, f in ctx.films_seen[:1]} | {
                 f.id for _, _, f in ctx.films_seen if normalize_title(f.title) in ctx.prompt_keys
             }
@@ -383,11 +385,6 @@ def _check_active_pronoun(
             verdict, evidence, actual = _director_verdict(ctx, [name], film)
             if verdict is not None:
                 ctx.claim(span, verdict, "director", evidence, f"{film.title}: {' & '.join(actual)}")
-
-
-def _sentence_film_before(ctx: _Context, pos: int, films: list[tuple[int, int, Film]]) -> Film | None:
-    earlier = list({f.id: f for s, _, f in films if s < pos}.values())
-    return earlier[0] if len(earlier) == 1 else None if earlier else ctx.focus_film
 
 
 def _check_episode_role_of(ctx: _Context, start: int, end: int, episodes: list[tuple[int, int, Episode]]) -> None:

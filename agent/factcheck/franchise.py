@@ -12,6 +12,7 @@ from agent.factcheck.awards import part_of_another, plays_part
 from agent.factcheck.context import (
     _NAME,
     _NUMBER_WORDS,
+    IT_OPENS,
     LIST_LINE,
     _close,
     _Context,
@@ -548,7 +549,7 @@ def _check_stars(ctx: _Context, start: int, end: int, films: list[tuple[int, int
         before = [f for f in films if f[1] <= start + m.start()]
         if before:
             film = before[-1][2]
-        elif re.match(r"\s*(?:It|The film|The movie)\b", sentence) and ctx.focus_film is not None:
+        elif IT_OPENS.match(sentence) and ctx.focus_film is not None:
             film = ctx.focus_film
         else:
             continue

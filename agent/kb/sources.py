@@ -20,7 +20,7 @@ from typing import Final, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import KnowledgeBaseError
-from agent.kb.aliases import leading_names
+from agent.kb.aliases import leading_names, normalize_title
 from agent.models import Evidence
 
 logger = logging.getLogger(__name__)
@@ -84,10 +84,23 @@ class Film(_Record):
     def evidence_source(self) -> str:
         return self.url or self.source
 
+    def lead_year(self) -> int | None:
+        """The year the lead paragraph gives ("... is a 2016 American film"), if it gives one early on."""
+        match = _LEAD_YEAR.search(self.extract[:300])
+        return int(match.group("year")) if match else None
+
+    def own_lead_year(self) -> int | None:
+        """The lead paragraph's year when that paragraph opens with the film's own title ("The Cleanse is a 2016
+        American ... film"): the film's festival or production year when it differs from the table's."""
+        lead = _OWN_LEAD.match(self.extract)
+        if lead is None or normalize_title(lead.group("title")) != normalize_title(self.title):
+            return None
+        return int(lead.group("year"))
+
     def extract_matches_year(self) -> bool:
         """False when the lead paragraph dates itself to another year (it describes a different film)."""
-        match = _LEAD_YEAR.search(self.extract[:300])
-        return match is None or abs(int(match.group("year")) - self.year) <= 1
+        year = self.lead_year()
+        return year is None or abs(year - self.year) <= 1
 
     def directed_by(self) -> tuple[list[str], str] | None:
         """Directors named in the lead paragraph ("... directed by X and Y"), with the phrase as a quote.
@@ -109,7 +122,9 @@ class Film(_Record):
 
 
 _DIRECTED_BY = re.compile(r"\b(?:[Cc]o-)?[Dd]irected(?:,? (?:and )?[a-z-]+){0,5},? by (?P<names>[^;()]{2,160})")
-_LEAD_YEAR = re.compile(r"\b(?:is|was) an? (?:\w+ ){0,3}?(?P<year>(?:18|19|20)\d\d)\b")
+_IS_A_YEAR = r"(?:is|was) an? (?:\w+ ){0,3}?(?P<year>(?:18|19|20)\d\d)\b"  # "is a 2016 American drama"
+_LEAD_YEAR = re.compile(r"\b" + _IS_A_YEAR)
+_OWN_LEAD = re.compile(r"\s*(?P<title>[^\n]{1,120}?) " + _IS_A_YEAR)  # the same, after the lead's opening title
 
 
 class Oscar(_Record):
