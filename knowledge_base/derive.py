@@ -165,14 +165,27 @@ def _lead_title(extract: str) -> str | None:
 
 
 def derive_films(src: Path) -> Iterator[dict[str, Any]]:
-    """Every row of the Wikipedia movie lists; ids ``film:<href>`` (unique; re-listed hrefs get ``~<year>``)."""
+    """Every film of the Wikipedia movie lists; ids ``film:<href>`` (unique; re-listed hrefs get ``~<year>``).
+
+    A row that repeats an earlier row's article and year is the same film listed twice (22 such rows): its cast and
+    genres are added to the first row's instead of making a second record, so the title names one film.
+    """
     seen: set[str] = set()
+    listed: dict[tuple[str, int], dict[str, Any]] = {}
+    films: list[dict[str, Any]] = []
     for path in sorted((src / "wikipedia_movies").glob("movies-*.json")):
         rows = json.loads(path.read_text(encoding="utf-8"))
         for row in rows:
             title = _clean(row["title"])
             year = int(row["year"])
             href = row.get("href") or None
+            cast = [_clean(c) for c in row.get("cast") or [] if _clean(c)]
+            genres = [_clean(g) for g in row.get("genres") or [] if _clean(g)]
+            first = listed.get((href, year)) if href else None
+            if first is not None:
+                first["cast"] += [c for c in cast if c not in first["cast"]]
+                first["genres"] += [g for g in genres if g not in first["genres"]]
+                continue
             base = f"film:{href}" if href else f"film:nohref:{title.replace(' ', '_')}_({year})"
             rid = base if base not in seen else f"{base}~{year}"
             n = 2
@@ -182,12 +195,12 @@ def derive_films(src: Path) -> Iterator[dict[str, Any]]:
             seen.add(rid)
             extract = (row.get("extract") or "").strip()
             lead = _lead_title(extract)
-            yield {
+            film = {
                 "id": rid,
                 "title": title,
                 "year": year,
-                "cast": [_clean(c) for c in row.get("cast") or [] if _clean(c)],
-                "genres": [_clean(g) for g in row.get("genres") or [] if _clean(g)],
+                "cast": cast,
+                "genres": genres,
                 "href": href,
                 "url": f"https://en.wikipedia.org/wiki/{href}" if href else None,
                 "extract": extract,
@@ -196,6 +209,10 @@ def derive_films(src: Path) -> Iterator[dict[str, Any]]:
                 "source": path.name,
                 "licence": LICENCE_FILMS,
             }
+            films.append(film)
+            if href:
+                listed[(href, year)] = film
+    yield from films
 
 
 def derive_oscars(src: Path) -> Iterator[dict[str, Any]]:
@@ -456,6 +473,12 @@ def derive(shared: Path, out_dir: Path = OUT_DIR) -> dict[str, Any]:
         count, digest = write_jsonl_gz(out_dir / f"{name}.jsonl.gz", fn(src))
         tables[name] = {"file": f"{name}.jsonl.gz", "rows": count, "sha256": digest}
         logger.info("%s: %d rows", name, count)
+    # Every source row is accounted for: the film rows listed twice (same article, same year) were merged.
+    listed = sum(
+        len(json.loads(p.read_text(encoding="utf-8"))) for p in (src / "wikipedia_movies").glob("movies-*.json")
+    )
+    tables["films"]["source_rows"] = listed
+    logger.info("films: %d source rows, %d listed twice and merged", listed, listed - tables["films"]["rows"])
     manifest = {"schema_version": SCHEMA_VERSION, "tables": tables, "sources": _source_hashes(src)}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest

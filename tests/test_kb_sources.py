@@ -35,8 +35,9 @@ def test_row_counts_match_the_manifest_and_the_shared_readme(tables: dict[str, l
     manifest = load_manifest()
     for name, rows in tables.items():
         assert len(rows) == manifest["tables"][name]["rows"]  # type: ignore[index]
-    # Row counts documented in shared/data/README.md.
-    assert len(tables["films"]) == 36_273
+    # Row counts documented in shared/data/README.md; 23 film rows repeat a film of the same year and are merged.
+    assert manifest["tables"]["films"]["source_rows"] == 36_273  # type: ignore[index]
+    assert len(tables["films"]) == 36_273 - 23
     assert len(tables["oscars"]) == 12_137
     assert len(tables["emmys"]) == 21_503
     assert len(tables["episodes"]) == 1_237
@@ -167,3 +168,12 @@ def test_derive_reproduces_the_committed_tables_byte_for_byte(tmp_path: Path) ->
         file = f"{name}.jsonl.gz"
         assert (tmp_path / file).read_bytes() == (REPO / "knowledge_base" / "data" / file).read_bytes(), file
     assert (tmp_path / "manifest.json").read_text() == (REPO / "knowledge_base" / "data" / "manifest.json").read_text()
+
+
+def test_a_film_listed_twice_in_the_same_year_is_one_record(tables: dict[str, list[sources.Record]]) -> None:
+    # The 1938 list names Swing Your Lady twice, with different leading players.
+    swing = [f for f in tables["films"] if isinstance(f, sources.Film) and f.title == "Swing Your Lady"]
+    assert len(swing) == 1
+    assert {"Frank McHugh", "Humphrey Bogart", "Ronald Reagan"} <= set(swing[0].cast)
+    # A film re-listed in another year keeps both rows (festival vs release year, or a wrong link): not merged.
+    assert len([f for f in tables["films"] if isinstance(f, sources.Film) and f.title == "Return of the Fly"]) == 2
