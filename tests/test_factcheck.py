@@ -63,6 +63,17 @@ def test_shared_titles_are_disambiguated_by_year_and_never_guessed(fact_index: F
     assert _claims(fact_index, "Solaris (1972) is a slow, haunting science fiction film.") == []
 
 
+def test_a_film_listed_twice_is_one_film(fact_index: FactIndex) -> None:
+    # One article in the 1958 and the 1959 lists (release and lead years differ): one film, not two to choose from.
+    claim = _one(_claims(fact_index, "Return of the Fly was directed by Billy Wilder."), "director")
+    assert claim.status == "contradicted" and claim.correction == "Edward Bernds"
+    right = _claims(fact_index, "Return of the Fly was directed by Edward Bernds.")
+    assert _one(right, "director").status == "supported"
+    # Listed twice in the 1944 list: one record since knowledge_base/derive.py merges same-year repeats.
+    again = _one(_claims(fact_index, "Murder, My Sweet was directed by Billy Wilder."), "director")
+    assert again.status == "contradicted" and again.correction == "Edward Dmytryk"
+
+
 def test_uk_and_us_titles_meet(fact_index: FactIndex) -> None:
     text = "Harry Potter and the Philosopher's Stone (2001) was directed by Chris Columbus."
     claims = _claims(fact_index, text)

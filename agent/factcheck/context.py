@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from agent.kb.aliases import ARTICLES, TextMention, find_titles, tokens
-from agent.kb.facts import FactIndex
+from agent.kb.facts import FactIndex, FilmMatch
 from agent.kb.sources import Episode, Film
 from agent.models import Claim, ClaimStatus, Evidence, ResponseSide
 
@@ -189,6 +189,8 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
         exact = [m for m in matches if year in _film_years(m.film)]
         # A stated year far from every candidate: another film of the same title (a remake, a TV film).
         matches = exact or [m for m in matches if min(abs(y - year) for y in _film_years(m.film)) <= MAX_YEAR_GAP]
+    if len(matches) > 1 and (listed_twice := _one_article(matches)) is not None:
+        return listed_twice
     if len(matches) > 1:
         rest = ctx.prompt + " " + ctx.text[: mention.start] + " " + ctx.text[mention.end :]
         context = " " + " ".join(tokens(rest)) + " "
@@ -214,6 +216,18 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
                 return narrowed[0].film
         return None
     return matches[0].film if matches else None
+
+
+def _one_article(matches: Sequence[FilmMatch]) -> Film | None:
+    """The film when every match is one Wikipedia article listed in two adjacent years (a festival and a release
+    year: Return of the Fly in the 1958 and 1959 lists): the listing of the year its lead paragraph gives, else the
+    first. None when the matches are different films."""
+    films = [m.film for m in matches]
+    if films[0].href is None or any(f.href != films[0].href for f in films):
+        return None
+    if max(f.year for f in films) - min(f.year for f in films) > 1:
+        return None  # one article linked from far-apart years: a wrong link, not one film
+    return next((f for f in films if f.year == f.lead_year()), films[0])
 
 
 def _stated_year(after: str) -> int | None:
