@@ -149,3 +149,25 @@ def test_another_title_of_the_film_is_not_another_film(fact_index: FactIndex) ->
     assert [c for c in check_claims(text, fact_index) if c.status == "contradicted"] == []
     text = "Wrecked is a 2013 American thriller film directed by Kevin and Michael Goetz."
     assert _directors(text, fact_index) == [("contradicted", "Michael Greenspan")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place is not a film (Australia, 2008; San Francisco, 1936)
+        ("Stingaree is a 1915 drama film serial, set in Australia, directed by James W. Horne.", [("supported", None)]),
+        ("Sweet November is a 2001 drama film set in San Francisco directed by Pat O'Connor.", [("supported", None)]),
+        # nor is a studio whose name starts with a title (Twentieth Century, 1934)
+        (
+            "Wintertime is a 1943 Twentieth Century-Fox musical film directed by John Brahm.",
+            [("supported", None)],
+        ),
+        # a source work's or a character's name: the "directed by" is the adaptation's, not said of that title
+        ("Spy Hunt is a 1950 film based on the novel Panther's Moon by Victor Canning, directed by George Sherman.", []),
+        ("The 1979 television film is based on the comics character Captain America, directed by Ivan Nagy.", []),
+    ],
+)
+def test_a_place_a_studio_or_a_source_work_is_not_the_film_a_credit_is_about(
+    fact_index: FactIndex, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _directors(text, fact_index) == expected

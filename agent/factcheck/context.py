@@ -25,6 +25,9 @@ _SENTENCE_END = re.compile(
 IT_OPENS = re.compile(r"\s*(?:It|The film|The movie)\b")
 # "it" / "the film" as the subject of a clause after a comma ("A sequel to Cars 2 (2011), the film was directed by ...")
 FILM_AS_SUBJECT = re.compile(r",\s+(?P<it>it|the (?:film|movie))\s+(?=[a-z])")
+# A source work named before its title: "based on the novel Cheaper by the Dozen (1948)", "the musical On Your Toes"
+SOURCE_KINDS = r"novel|novella|book|play|musical|stage show|story|memoir|poem|opera|operetta|comic|comics|radio series"
+SOURCE_WORK = re.compile(rf"\b(?:{SOURCE_KINDS})(?: of the same name)?\s+$")
 # A person's name of two to four capitalised words, as short as the pattern around it allows ("Ridley Scott").
 _NAME = r"(?:[A-Z][\w'’.-]+ ){1,3}?[A-Z][\w'’-]+"
 _CLEFT = re.compile(r"^(?:It|That|This|Here|There)['’]s ")  # "It's X who directed ...": not part of the name

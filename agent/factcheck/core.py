@@ -43,6 +43,7 @@ from agent.factcheck.context import (
     _YEAR_OF_BEFORE,
     FILM_AS_SUBJECT,
     MAX_YEAR_GAP,
+    SOURCE_WORK,
     _Context,
     _film_years,
     _resolve_film,
@@ -110,7 +111,7 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     asked = find_titles(prompt, index.has_title_key) if prompt else []
     ctx.prompt_keys = {m.key for m in asked}
     ctx.focus_film = ctx.asked_film = _asked_film(index, prompt, asked)
-    mentions = [m for m in find_titles(text, index.has_title_key) if not _another_title_of(text, m)]
+    mentions = [m for m in find_titles(text, index.has_title_key) if not _not_a_film(text, m)]
     for start, end in _sentences(text):
         here = [m for m in mentions if start <= m.start < end]
         _check_sentence(ctx, start, end, here)
@@ -136,9 +137,17 @@ _ALSO_KNOWN_AS = re.compile(
 )
 
 
-def _another_title_of(text: str, mention: TextMention) -> bool:
-    """A title said as another name of the film just named ("..., also known as Pacific Wings")."""
-    return _ALSO_KNOWN_AS.search(text, max(0, mention.start - 40), mention.start) is not None
+# A place, not a film: "a drama film serial, set in Australia", "shot in Australia", "set in the Star Wars universe"
+_PLACE_BEFORE = re.compile(r"\b(?:set|shot|filmed|based|located|takes place|took place)\s+in\s+(?:the\s+)?$")
+
+
+def _not_a_film(text: str, mention: TextMention) -> bool:
+    """A title said as another name of the film just named ("..., also known as Pacific Wings"), as a place ("set in
+    Australia"), or as the start of a longer name ("Twentieth Century-Fox" is a studio, not Twentieth Century)."""
+    before = text[max(0, mention.start - 40) : mention.start]
+    return bool(
+        _ALSO_KNOWN_AS.search(before) or _PLACE_BEFORE.search(before) or re.match(r"-[A-Z]", text[mention.end :])
+    )
 
 
 def _oscar_year(ctx: _Context, key: str, stated: int, span: tuple[int, int]) -> None:
@@ -375,16 +384,9 @@ def _year_stated_near(text: str, s: int, e: int) -> tuple[int, int, int, bool] |
     return int(next(v for g in ("r", "y", "i", "c", "s", "v") if (v := b.group(g)))), lo + b.start(), e, True
 
 
-# A source work named before its title: "based on the novel Cheaper by the Dozen (1948)", "the musical On Your Toes"
-_SOURCE_WORK = re.compile(
-    r"\b(?:novel|novella|book|play|musical|stage show|story|memoir|poem|opera|operetta|comic|comics|radio series)"
-    r"(?: of the same name)?\s+$"
-)
-
-
 def _check_year(ctx: _Context, mention: TextMention, film: Film | None) -> None:
     s, e, key, year = mention.start, mention.end, mention.key, mention.year
-    if _SOURCE_WORK.search(ctx.text[max(0, s - 40) : s]):
+    if SOURCE_WORK.search(ctx.text[max(0, s - 40) : s]):
         return  # the year of the book or the play, not of a film
     after = ctx.text[e : e + 80]
     stated, vend, before_title = year, e + (after.find(")") + 1 if year else 0), False

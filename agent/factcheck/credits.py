@@ -12,6 +12,7 @@ from agent.factcheck.context import (
     FILM_AS_SUBJECT,
     IT_OPENS,
     LIST_LINE,
+    SOURCE_KINDS,
     _close,
     _Context,
     _other_version,
@@ -193,6 +194,11 @@ _TITLE_AS_MODIFIER = re.compile(
 )
 
 
+# A title named as a source work or a character, whose "directed by" is the adaptation's: "the 1904 novel by Jack
+# London, directed by", "the novel Panther's Moon by Victor Canning", "the Marvel Comics character Captain America"
+_WORK_NAMED_BEFORE = re.compile(rf"\b(?:{SOURCE_KINDS})(?:,|\s+by)?\s+(?:[A-Z][\w'’]*\s+){{0,3}}$|\bcharacter\s+$")
+
+
 def _credited_film(ctx: _Context, start: int, cs: int, films: list[tuple[int, int, Film]]) -> tuple[int, Film] | None:
     """The film a "directed by" at ``start + cs`` is about, and where its claim starts; None when unclear."""
     sentence = ctx.text[start:]
@@ -209,6 +215,8 @@ def _credited_film(ctx: _Context, start: int, cs: int, films: list[tuple[int, in
         return None
     if _TITLE_AS_MODIFIER.fullmatch(gap):
         return None  # "a Cold War spy film directed by ...", "a 'Three Mesquiteers' B-movie directed by ..."
+    if _WORK_NAMED_BEFORE.search(ctx.text[max(start, s0 - 60) : s0]):
+        return None  # "the novel The Money Master by Sir Gilbert Parker and was directed by ...": the adaptation's
     if subject := FILM_AS_SUBJECT.search(gap):
         # "A sequel to Cars 2 (2011), the film was directed by Brian Fee": the subject is the film in focus
         return None if ctx.focus_film is None else (e0 + subject.start("it"), ctx.focus_film)
