@@ -69,10 +69,13 @@ def test_it_means_the_film_the_sentence_before_spoke_of(
 
 
 def test_a_subject_no_film_resolves_leaves_no_film_in_focus(fact_index: FactIndex) -> None:
-    # the index holds Return of the Fly twice (two 1959 records), so the title resolves to no one film; "It" is then
-    # about no film, not about The Fly (1958), named later in the sentence, whose director Kurt Neumann was
-    text = "Return of the Fly is a 1959 horror film and the sequel to The Fly (1958). It was directed by Kurt Neumann."
+    # two American films of 1915 are called Carmen, so the title resolves to no one film; "It" is then about no
+    # film, not about The Fly (1958), named later in the sentence, whose director Kurt Neumann was
+    text = "Carmen is a 1915 silent drama, not to be confused with The Fly (1958). It was directed by Kurt Neumann."
     assert _directors(text, fact_index) == []
+    # Return of the Fly, in the 1958 and the 1959 lists, is one film: "It" is the sequel, not The Fly
+    text = "Return of the Fly is a 1959 horror film and the sequel to The Fly (1958). It was directed by Kurt Neumann."
+    assert _directors(text, fact_index) == [("contradicted", "Edward Bernds")]
 
 
 @pytest.mark.parametrize(
