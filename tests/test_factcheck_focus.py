@@ -166,7 +166,10 @@ def test_another_title_of_the_film_is_not_another_film(fact_index: FactIndex) ->
             [("supported", None)],
         ),
         # a source work's or a character's name: the "directed by" is the adaptation's, not said of that title
-        ("Spy Hunt is a 1950 film based on the novel Panther's Moon by Victor Canning, directed by George Sherman.", []),
+        (
+            "Spy Hunt is a 1950 film based on the novel Panther's Moon by Victor Canning, directed by George Sherman.",
+            [],
+        ),
         ("The 1979 television film is based on the comics character Captain America, directed by Ivan Nagy.", []),
     ],
 )
