@@ -192,16 +192,6 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
         exact = [m for m in matches if year in _film_years(m.film)]
         # A stated year far from every candidate: another film of the same title (a remake, a TV film).
         matches = exact or [m for m in matches if min(abs(y - year) for y in _film_years(m.film)) <= MAX_YEAR_GAP]
-    if matches and all(m.kind == "subtitle" for m in matches) and key not in ctx.prompt_keys:
-        # A subtitle alone ("Apocalypse", "Hell!", "The Untold Story") names a film where the prompt asks about it,
-        # the film's year is stated with it, or its franchise is named too ("Resident Evil"); else it is likely
-        # another work's title, or an everyday word.
-        context = " " + " ".join(tokens(ctx.prompt + " " + ctx.text)) + " "
-        matches = [
-            m
-            for m in matches
-            if f" {_franchise_words(m.film.title)} " in context or (year is not None and year in _film_years(m.film))
-        ]
     if len(matches) > 1 and (listed_twice := _one_article(matches)) is not None:
         return listed_twice
     if len(matches) > 1:
