@@ -74,6 +74,15 @@ def test_a_film_listed_twice_is_one_film(fact_index: FactIndex) -> None:
     assert again.status == "contradicted" and again.correction == "Edward Dmytryk"
 
 
+def test_a_subtitle_alone_names_a_film_only_beside_its_franchise(fact_index: FactIndex) -> None:
+    # "Apocalypse" is Resident Evil: Apocalypse (2004) only where Resident Evil, or another of its films, is named too
+    assert _claims(fact_index, "This Is the End parodies Apocalypse (2007).") == []
+    claim = _one(_claims(fact_index, "In the Resident Evil series, Apocalypse (2007) came second."), "year")
+    assert claim.status == "contradicted" and claim.correction == "Resident Evil: Apocalypse (2004)"
+    claim = _one(_claims(fact_index, "After Extinction came Apocalypse (2007)."), "year")
+    assert claim.status == "contradicted" and claim.correction == "Resident Evil: Apocalypse (2004)"
+
+
 def test_uk_and_us_titles_meet(fact_index: FactIndex) -> None:
     text = "Harry Potter and the Philosopher's Stone (2001) was directed by Chris Columbus."
     claims = _claims(fact_index, text)

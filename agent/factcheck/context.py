@@ -97,6 +97,18 @@ class _Context:
     previous_titles: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     last_question: tuple[Film, str] | None = None  # the sentence before, when it asks about one film ("...?")
+    _franchises: dict[str, set[str]] | None = None  # per title key, the franchises its subtitle matches name
+
+    def franchises_named(self) -> dict[str, set[str]]:
+        """Every title said in the prompt or the answer that is a film's subtitle, with those films' franchises
+        ("An Unexpected Journey" -> {"the hobbit"}), computed once."""
+        if self._franchises is None:
+            said = find_titles(self.prompt + "\n" + self.text, self.index.has_title_key)
+            self._franchises = {
+                m.key: {_franchise_words(f.film.title) for f in self.index.find_films(m.key, kinds=("subtitle",))}
+                for m in said
+            }
+        return self._franchises
 
     def claim(
         self,
@@ -192,6 +204,8 @@ def _resolve_film(ctx: _Context, mention: TextMention, sentence: str) -> Film | 
         exact = [m for m in matches if year in _film_years(m.film)]
         # A stated year far from every candidate: another film of the same title (a remake, a TV film).
         matches = exact or [m for m in matches if min(abs(y - year) for y in _film_years(m.film)) <= MAX_YEAR_GAP]
+    if matches and all(m.kind == "subtitle" for m in matches) and key not in ctx.prompt_keys:
+        matches = [m for m in matches if _subtitle_names_film(ctx, m.film, key, year)]
     if len(matches) > 1 and (listed_twice := _one_article(matches)) is not None:
         return listed_twice
     if len(matches) > 1:
@@ -273,6 +287,19 @@ def _film_years(film: Film) -> set[int]:
     if href:
         years.add(int(href.group(1)))
     return years
+
+
+def _subtitle_names_film(ctx: _Context, film: Film, key: str, year: int | None) -> bool:
+    """Whether a subtitle said alone ("Apocalypse", "Hell!", "An Unexpected Journey") names ``film``: its year is
+    stated with it, its franchise is named ("Resident Evil"), or another subtitle of the same franchise is
+    ("An Unexpected Journey and The Battle of the Five Armies"). Else it is likely another work's title, or an
+    everyday word."""
+    if year is not None and year in _film_years(film):
+        return True
+    franchise = _franchise_words(film.title)
+    if f" {franchise} " in " " + " ".join(tokens(ctx.prompt + " " + ctx.text)) + " ":
+        return True
+    return any(franchise in named for other, named in ctx.franchises_named().items() if other != key)
 
 
 def _franchise_words(title: str) -> str:
