@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import cast
 
 from agent.kb.aliases import ARTICLES, TextMention, find_titles, tokens
@@ -97,18 +98,21 @@ class _Context:
     previous_titles: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     last_question: tuple[Film, str] | None = None  # the sentence before, when it asks about one film ("...?")
-    _franchises: dict[str, set[str]] | None = None  # per title key, the franchises its subtitle matches name
 
+    @cached_property
+    def words(self) -> str:
+        """The prompt and the answer as normalised tokens, space-padded: `` the hobbit `` in ``words`` means said."""
+        return " " + " ".join(tokens(self.prompt + " " + self.text)) + " "
+
+    @cached_property
     def franchises_named(self) -> dict[str, set[str]]:
         """Every title said in the prompt or the answer that is a film's subtitle, with those films' franchises
-        ("An Unexpected Journey" -> {"the hobbit"}), computed once."""
-        if self._franchises is None:
-            said = find_titles(self.prompt + "\n" + self.text, self.index.has_title_key)
-            self._franchises = {
-                m.key: {_franchise_words(f.film.title) for f in self.index.find_films(m.key, kinds=("subtitle",))}
-                for m in said
-            }
-        return self._franchises
+        ("An Unexpected Journey" -> {"the hobbit"})."""
+        said = find_titles(self.prompt + "\n" + self.text, self.index.has_title_key)
+        return {
+            m.key: {_franchise_words(f.film.title) for f in self.index.find_films(m.key, kinds=("subtitle",))}
+            for m in said
+        }
 
     def claim(
         self,
@@ -297,9 +301,9 @@ def _subtitle_names_film(ctx: _Context, film: Film, key: str, year: int | None) 
     if year is not None and year in _film_years(film):
         return True
     franchise = _franchise_words(film.title)
-    if f" {franchise} " in " " + " ".join(tokens(ctx.prompt + " " + ctx.text)) + " ":
+    if f" {franchise} " in ctx.words:
         return True
-    return any(franchise in named for other, named in ctx.franchises_named().items() if other != key)
+    return any(franchise in named for other, named in ctx.franchises_named.items() if other != key)
 
 
 def _franchise_words(title: str) -> str:
