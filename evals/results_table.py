@@ -120,6 +120,19 @@ def _details(r: AblationResult) -> list[str]:
     return lines + [""]
 
 
+def rerun_command(run: EvalRun) -> str:
+    """The ``audit eval`` command that reruns this run, in the CLI's own ablation names: ``peer`` yields two result
+    rows (``peer`` and ``peer-any``, two readings of the same calls) but is one ablation to ask for, and a partial
+    file's pending ablations belong to the same command."""
+    names: list[str] = []
+    for name in [r.ablation for r in run.results] + list(run.pending):
+        name = "peer" if name == "peer-any" else name
+        if name not in names:
+            names.append(name)
+    limit = f" --limit {run.limit}" if run.limit else ""
+    return f"audit eval --dataset {run.dataset} --ablation {','.join(names)}{limit}"
+
+
 def render_markdown(run: EvalRun) -> str:
     """The results file: header, ablation table, targets, per-ablation details."""
     limit = f" (slice of {run.limit} records)" if run.limit else ""
@@ -131,12 +144,7 @@ def render_markdown(run: EvalRun) -> str:
         f"- model: {run.model}",
         f"- records: {run.n}",
         *([f"- **partial**: written mid-run; still to run: {', '.join(run.pending)}"] if run.pending else []),
-        "- command: `audit eval --dataset "
-        + run.dataset
-        + " --ablation "
-        + (",".join(r.ablation for r in run.results))
-        + (f" --limit {run.limit}" if run.limit else "")
-        + "`",
+        f"- command: `{rerun_command(run)}`",
         "",
         *ablation_table(run.results),
         "",

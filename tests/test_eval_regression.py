@@ -148,3 +148,22 @@ def test_a_run_with_ablations_pending_is_written_as_a_partial_file(tmp_path: Pat
     assert "- **partial**: written mid-run; still to run: full, peer" in md.read_text(encoding="utf-8")
     final, _ = write_results(run, tmp_path)
     assert final.name == "2026-11-29-m-gold.md" and "partial" not in final.read_text(encoding="utf-8")
+
+
+def test_the_command_in_a_results_file_reruns_the_run() -> None:
+    """The peer ablation yields two rows (peer, peer-any) but is asked for once; pending ablations are part of the
+    command; and every name in it is one ``audit eval --ablation`` accepts."""
+    from agent.commands.eval import _ablations
+    from evals.harness import AblationResult, EvalRun
+    from evals.results_table import render_markdown, rerun_command
+
+    rows = [AblationResult(ablation=a, model="m") for a in ("exact", "peer", "peer-any")]
+    run = EvalRun(dataset="gold-dev", n=3, date="2026-11-30", commit="abc1234", model="m", limit=12, results=rows)
+    assert rerun_command(run) == "audit eval --dataset gold-dev --ablation exact,peer --limit 12"
+    partial = EvalRun(**{**run.__dict__, "results": rows[:1], "pending": ["full", "peer"]})
+    assert rerun_command(partial) == "audit eval --dataset gold-dev --ablation exact,full,peer --limit 12"
+    nothing_run_yet = EvalRun(**{**run.__dict__, "results": [], "pending": ["exact", "peer"]})
+    assert "- command: `audit eval --dataset gold-dev --ablation exact,peer --limit 12`" in render_markdown(
+        nothing_run_yet
+    )
+    assert _ablations("exact,peer") == ["exact", "peer"]
