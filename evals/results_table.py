@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.models import FLAG_TYPES
-from evals.harness import RESULTS_DIR, AblationResult, EvalRun, slug, targets
+from evals.harness import PEER, RESULTS_DIR, AblationResult, EvalRun, slug, targets
+from evals.peer_baseline import PEER_ABLATIONS
 
 ABLATION_LABELS = {
     "exact": "exact checks only",
@@ -122,11 +123,11 @@ def _details(r: AblationResult) -> list[str]:
 
 def rerun_command(run: EvalRun) -> str:
     """The ``audit eval`` command that reruns this run, in the CLI's own ablation names: ``peer`` yields two result
-    rows (``peer`` and ``peer-any``, two readings of the same calls) but is one ablation to ask for, and a partial
-    file's pending ablations belong to the same command."""
+    rows (``PEER_ABLATIONS``, two readings of the same calls) but is one ablation to ask for, and a partial file's
+    pending ablations belong to the same command."""
     names: list[str] = []
     for name in [r.ablation for r in run.results] + list(run.pending):
-        name = "peer" if name == "peer-any" else name
+        name = PEER if name in PEER_ABLATIONS else name
         if name not in names:
             names.append(name)
     limit = f" --limit {run.limit}" if run.limit else ""
