@@ -17,6 +17,7 @@ import sys
 
 import httpx
 
+from agent.errors import AuditError
 from agent.local_model import MODEL_ALIAS, LocalServer, require_ready
 from agent.settings import REPO_ROOT, load_settings
 
@@ -46,11 +47,17 @@ def _ask(base_url: str, system: str, user: str) -> str:
 
 
 def main() -> int:
-    """Ask the fixed request five times in different server states; exit 1 when the answers differ."""
+    """Ask the fixed request five times in different server states; exit 1 when the answers differ, 2 when the
+    local model is not set up."""
     settings = load_settings()
     system = (REPO_ROOT / "prompts" / "verify_claims" / "v1.yaml").read_text(encoding="utf-8")
+    try:
+        gguf = require_ready(settings)
+    except AuditError as e:  # the local model is not set up: one line naming the fix
+        print(f"server_order: {e}", file=sys.stderr)
+        return 2
     answers: list[tuple[str, str]] = []
-    with LocalServer(require_ready(settings), log_dir=settings.data_dir / "logs") as server:
+    with LocalServer(gguf, log_dir=settings.data_dir / "logs") as server:
         url = server.base_url
         answers.append(("first request on a fresh server", _ask(url, system, _CLAIMS)))
         answers.append(("the same again, right after", _ask(url, system, _CLAIMS)))
