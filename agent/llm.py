@@ -243,6 +243,8 @@ class LLM:
             "messages": prompt.messages,
             "schema": [schema.__name__, schema.model_json_schema()],
         }
+        if self._server is not None:  # how the embedded server computes decides its answers too
+            material["server"] = self._server.cache_tag
         return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def _from_cache(self, key: str, prompt: RenderedPrompt, schema: type[T], tag: str | None) -> T | None:

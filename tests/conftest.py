@@ -26,6 +26,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--soak-size", type=int, default=60, help="evaluations per fault soak in tests/test_soak.py (make soak: 1000)"
     )
+    parser.addoption("--live", action="store_true", help="also run tests marked live (they need the local model)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--live"):
+        return
+    skip = pytest.mark.skip(reason="needs the local model; opt in with --live")
+    for item in items:
+        if "live" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
