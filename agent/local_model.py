@@ -26,6 +26,7 @@ import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
+import itertools
 import logging
 import os
 import signal
@@ -36,7 +37,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from agent.errors import ConfigError, ModelUnavailableError
@@ -63,6 +64,7 @@ MODEL_ALIAS = "qwen2.5-coder-1.5b-instruct"
 CONTEXT_TOKENS = 8192
 BATCH_TOKENS = 128  # prompt tokens per batch; agent.llama_server reuses only whole batches (see there)
 SERVER_MODULE = "agent.llama_server"  # "llama_cpp.server" is the stock server (evals.server_order --stock)
+LLAMA_SERVER_MODULES = (SERVER_MODULE, "llama_cpp.server")
 SKIP_HINT = "or skip the model-backed checks (--no-llm for audit run/check, --ablation exact for audit eval)"
 NOT_SET_UP = f"run `make setup-local` to set it up; {SKIP_HINT}"
 _CHUNK = 8 * 1024 * 1024
@@ -288,6 +290,28 @@ def _spawn(command: Sequence[str], log_path: Path) -> subprocess.Popen[bytes]:
     return _launcher.submit(_popen, command, log_path).result()
 
 
+def running_servers(modules: Iterable[str], proc: Path = Path("/proc")) -> list[tuple[int, str]]:
+    """Processes on this machine running ``python -m <module>`` for one of ``modules``: (pid, command line), by pid.
+
+    Reads ``/proc/<pid>/cmdline`` (Linux); where there is no ``/proc`` it finds none.
+    """
+    wanted = set(modules)
+    found: list[tuple[int, str]] = []
+    for entry in proc.glob("[0-9]*"):
+        try:
+            words = [w.decode(errors="replace") for w in (entry / "cmdline").read_bytes().split(b"\0") if w]
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if any(a == "-m" and b in wanted for a, b in itertools.pairwise(words)):
+            found.append((int(entry.name), " ".join(words)))
+    return sorted(found)
+
+
+def _port_of(command_line: str) -> str | None:
+    words = command_line.split()
+    return next((b for a, b in itertools.pairwise(words) if a == "--port"), None)
+
+
 class LocalServer:
     """The embedded server (``python -m agent.llama_server``: llama-cpp-python's server whose answers do not depend on
     the requests before them) as a child process on 127.0.0.1, started once, stopped on exit."""
@@ -310,6 +334,9 @@ class LocalServer:
         # Part of every model-call cache key through this server: an answer computed another way (the stock
         # server's prefix reuse, another batch size) is another answer, never replayed as this one's.
         self.cache_tag = f"{module} n_batch={BATCH_TOKENS}" if command is None else "custom command"
+        # Another of these already running shares the cores (see _warn_if_not_alone); a custom command: its own module.
+        own = [b for a, b in itertools.pairwise(self._command) if a == "-m"]
+        self._rivals = LLAMA_SERVER_MODULES if command is None else tuple(own)
         self._startup_timeout_s = startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -338,12 +365,29 @@ class LocalServer:
             if self._process is not None:
                 raise ModelUnavailableError(f"the local model server died earlier; {self.failure_detail()}")
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            self._warn_if_not_alone()
             started = time.monotonic()
             logger.info("starting the local model server on port %d (log: %s)", self.port, self.log_path)
             self._process = _spawn(self._command, self.log_path)
             atexit.register(self.stop)
             self._wait_ready(started)
             logger.info("local model server ready in %.1f s", time.monotonic() - started)
+
+    def _warn_if_not_alone(self) -> None:
+        """Say so when another model server already runs here: two llama.cpp servers share the CPU cores, each
+        several times slower (on the 2-core machine requests of both ran past the 300 s timeout)."""
+        for pid, command_line in running_servers(self._rivals):
+            port = _port_of(command_line)
+            share = (
+                f", or point this command at it: AUDIT_MODEL=openai-compatible:{MODEL_ALIAS}@http://127.0.0.1:{port}/v1"
+                if port
+                else ""
+            )
+            logger.warning(
+                "another model server is already running on this machine (pid %d%s); two share the CPU cores and "
+                "each runs several times slower, so requests may time out: let it finish first%s",
+                pid, f", port {port}" if port else "", share,
+            )  # fmt: skip
 
     def _wait_ready(self, started: float) -> None:
         url = f"{self.base_url}/models"

@@ -174,6 +174,42 @@ def test_local_server_dying_mid_run_is_a_clear_error(tmp_path: Path) -> None:
         llm.close()
 
 
+def test_a_second_server_on_the_machine_is_named_with_how_to_share_the_first(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two model servers at once share the cores (on 2 cores: requests past the 300 s timeout): the second start
+    says which server already runs and how to point at it instead; once it has stopped, nothing is said."""
+
+    def fake(name: str) -> LocalServer:
+        port = free_port()
+        command = [*FAKE_SERVER, "--port", str(port)]
+        return LocalServer(
+            tmp_path / "m.gguf", log_dir=tmp_path / name, port=port, command=command, startup_timeout_s=60
+        )
+
+    first, second, third = fake("a"), fake("b"), fake("c")
+    with first:
+        assert first._process is not None
+        with caplog.at_level("WARNING", logger="agent.local_model"), second:
+            pass
+        warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        assert any(f"pid {first._process.pid}, port {first.port}" in m for m in warned), warned
+        assert any(f"openai-compatible:{local_model.MODEL_ALIAS}@{first.base_url}" in m for m in warned), warned
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="agent.local_model"), third:
+        pass
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+def test_running_servers_reads_the_process_table(tmp_path: Path) -> None:
+    for pid, words in {"101": ["python", "-m", "agent.llama_server", "--port", "9"], "102": ["python", "x.py"]}.items():
+        (tmp_path / pid).mkdir()
+        (tmp_path / pid / "cmdline").write_bytes(b"\0".join(w.encode() for w in words) + b"\0")
+    (tmp_path / "103").mkdir()  # no cmdline: a process that ended while being read
+    found = local_model.running_servers(local_model.LLAMA_SERVER_MODULES, proc=tmp_path)
+    assert found == [(101, "python -m agent.llama_server --port 9")]
+
+
 def test_local_server_that_cannot_start_reports_its_log(tmp_path: Path) -> None:
     command = [sys.executable, "-c", "import sys; print('boom: no such model file'); sys.exit(3)"]
     server = LocalServer(tmp_path / "m.gguf", log_dir=tmp_path, command=command, startup_timeout_s=30)
