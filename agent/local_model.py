@@ -302,14 +302,18 @@ def running_servers(modules: Iterable[str], proc: Path = Path("/proc")) -> list[
             words = [w.decode(errors="replace") for w in (entry / "cmdline").read_bytes().split(b"\0") if w]
         except OSError:  # gone meanwhile, or not ours to read
             continue
-        if any(a == "-m" and b in wanted for a, b in itertools.pairwise(words)):
+        if wanted.intersection(_flag_values(words, "-m")):
             found.append((int(entry.name), " ".join(words)))
     return sorted(found)
 
 
+def _flag_values(words: Sequence[str], flag: str) -> list[str]:
+    """Every word that follows ``flag`` in a command line: ``-m`` -> the modules it runs, ``--port`` -> its ports."""
+    return [b for a, b in itertools.pairwise(words) if a == flag]
+
+
 def _port_of(command_line: str) -> str | None:
-    words = command_line.split()
-    return next((b for a, b in itertools.pairwise(words) if a == "--port"), None)
+    return next(iter(_flag_values(command_line.split(), "--port")), None)
 
 
 class LocalServer:
@@ -335,8 +339,7 @@ class LocalServer:
         # server's prefix reuse, another batch size) is another answer, never replayed as this one's.
         self.cache_tag = f"{module} n_batch={BATCH_TOKENS}" if command is None else "custom command"
         # Another of these already running shares the cores (see _warn_if_not_alone); a custom command: its own module.
-        own = [b for a, b in itertools.pairwise(self._command) if a == "-m"]
-        self._rivals = LLAMA_SERVER_MODULES if command is None else tuple(own)
+        self._rivals = LLAMA_SERVER_MODULES if command is None else tuple(_flag_values(self._command, "-m"))
         self._startup_timeout_s = startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()

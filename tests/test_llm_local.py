@@ -210,6 +210,21 @@ def test_running_servers_reads_the_process_table(tmp_path: Path) -> None:
     assert found == [(101, "python -m agent.llama_server --port 9")]
 
 
+@pytest.mark.parametrize(
+    ("command_line", "modules", "port"),
+    [
+        ("python -m agent.llama_server --port 9", ["agent.llama_server"], "9"),
+        ("python -X dev -m llama_cpp.server --host 127.0.0.1", ["llama_cpp.server"], None),  # no port given
+        ("python script.py --port", [], None),  # a flag at the end has no value
+    ],
+)
+def test_flag_values_read_modules_and_port_from_a_command_line(
+    command_line: str, modules: list[str], port: str | None
+) -> None:
+    assert local_model._flag_values(command_line.split(), "-m") == modules
+    assert local_model._port_of(command_line) == port
+
+
 def test_local_server_that_cannot_start_reports_its_log(tmp_path: Path) -> None:
     command = [sys.executable, "-c", "import sys; print('boom: no such model file'); sys.exit(3)"]
     server = LocalServer(tmp_path / "m.gguf", log_dir=tmp_path, command=command, startup_timeout_s=30)
