@@ -10,6 +10,10 @@ A second set, ``evals/datasets/handwritten_blind2_*.yaml`` (ids ``bh-0101`` on, 
 the same way by two more helpers, measured once before anyone read it (the first-read figures in the README), and
 is dev material after that: every case of it has split ``dev``.
 
+A third set, ``evals/datasets/handwritten_blind3_*.yaml`` (ids ``bh-0201`` on, datasets ``blind-3-dev`` and
+``blind-3-test``), was written the same way on 2026-11-30 and is split like the first: odd ids dev, even ids a test
+half no one working on the agent reads. Both halves were measured once before anyone read either.
+
 Check a file while writing it: ``python -m evals.gold_blind --check FILE`` (format, ids, quotes verbatim). Read
 what the exact checks miss on the dev half: ``python -m evals.gold_blind --misses`` (it refuses the test half;
 ``--ablation full`` for the whole pipeline with the embedded model).
@@ -32,6 +36,7 @@ from evals.gold_schema import GoldCase, Split
 BLIND_DIR = Path(__file__).resolve().parent / "datasets"
 BLIND_GLOB = "handwritten_blind_*.yaml"
 BLIND2_GLOB = "handwritten_blind2_*.yaml"  # the second set: all dev, after its first-read measurement
+BLIND3_GLOB = "handwritten_blind3_*.yaml"  # the third set: halves by id, like the first
 _ID = re.compile(r"bh-(\d{4})")
 
 
@@ -72,6 +77,18 @@ def load_blind2(directory: Path = BLIND_DIR) -> list[GoldCase]:
         raise InputError(f"no second blind set: no {BLIND2_GLOB} under {directory}")
     cases = load_blind(paths=paths)
     return [c.model_copy(update={"gold": c.gold.model_copy(update={"split": "dev"})}) for c in cases]
+
+
+def load_blind3(part: Split | None = None, directory: Path = BLIND_DIR) -> list[GoldCase]:
+    """The third blind set (optionally one half: odd ids ``dev``, even ids ``heldout``, as :func:`part_of`).
+
+    Raises:
+        InputError: as :func:`load_blind`, or the set has no file.
+    """
+    paths = sorted(directory.glob(BLIND3_GLOB))
+    if not paths:
+        raise InputError(f"no third blind set: no {BLIND3_GLOB} under {directory}")
+    return load_blind(part, paths=paths)
 
 
 def load_blind(part: Split | None = None, paths: list[Path] | None = None) -> list[GoldCase]:
@@ -145,12 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     how = ap.add_mutually_exclusive_group(required=True)
     how.add_argument("--check", nargs="+", type=Path, metavar="FILE")
     how.add_argument("--misses", action="store_true", help="dev half: where the audit differs from gold")
-    ap.add_argument("--set", type=int, choices=(1, 2), default=1, help="with --misses: blind set 1 (dev half) or 2")
+    ap.add_argument(
+        "--set", type=int, choices=(1, 2, 3), default=1, help="with --misses: blind set 1 or 3 (dev half), or 2"
+    )
     ap.add_argument("--ablation", choices=("exact", "full"), default="exact", help="with --misses (default exact)")
     args = ap.parse_args(argv)
     try:
         if args.misses:
-            found = misses(load_blind("dev") if args.set == 1 else load_blind2(), args.ablation)
+            material = load_blind("dev") if args.set == 1 else load_blind2() if args.set == 2 else load_blind3("dev")
+            found = misses(material, args.ablation)
             print("\n".join(found) if found else f"no differences on blind set {args.set}'s dev material")
             return 0
         cases = load_blind(paths=args.check)

@@ -32,7 +32,7 @@ from agent.pipeline import RunOptions, run_batch
 from agent.settings import REPO_ROOT, Settings
 from agent.validate import ValidRecord, content_hash
 from evals import halueval, metrics
-from evals.gold_blind import load_blind, load_blind2
+from evals.gold_blind import load_blind, load_blind2, load_blind3
 from evals.gold_rules import EXPLAINS, rule_breaks
 from evals.gold_schema import GoldCase, GoldFlag, GoldLabel, PlantedError, load_gold, split_of
 
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 PEER = "peer"  # the peer baseline (DeepEval), run like an ablation
 DATASETS = (
-    "gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2",
+    "gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "blind-3-dev", "blind-3-test",
     "halueval-qa", "halueval-general", "sample",
 )  # fmt: skip
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -164,6 +164,8 @@ def load_dataset(name: str, limit: int | None = None) -> Dataset:
         cases = load_blind(part="dev" if name == "blind-dev" else "heldout")
     elif name == "blind-2":  # the second blind set, dev material after its first-read measurement
         cases = load_blind2()
+    elif name in ("blind-3-dev", "blind-3-test"):  # the third blind set, split like the first
+        cases = load_blind3(part="dev" if name == "blind-3-dev" else "heldout")
     elif name == "sample":
         cases = load_sample()
     elif name == "halueval-qa":

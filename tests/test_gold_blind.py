@@ -9,7 +9,17 @@ import yaml
 
 from agent.commands.eval import DATASET_CHOICES
 from agent.errors import InputError
-from evals.gold_blind import BLIND2_GLOB, BLIND_DIR, BLIND_GLOB, load_blind, load_blind2, main, part_of
+from evals.gold_blind import (
+    BLIND2_GLOB,
+    BLIND_DIR,
+    BLIND_GLOB,
+    load_blind,
+    load_blind2,
+    load_blind3,
+    main,
+    misses,
+    part_of,
+)
 from evals.harness import DATASETS
 
 CASE = {
@@ -100,3 +110,21 @@ def test_committed_second_set_is_valid_and_a_dataset() -> None:
     assert len(cases) >= 50 and {c.gold.split for c in cases} == {"dev"}
     assert not {c.evaluation.evaluation_id for c in cases} & {c.evaluation.evaluation_id for c in load_blind()}
     assert "blind-2" in DATASETS
+
+
+def test_the_third_set_is_split_by_id_like_the_first_and_its_absence_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no third blind set"):
+        load_blind3(directory=tmp_path)
+    (tmp_path / "handwritten_blind3_a.yaml").write_text(
+        yaml.safe_dump([CASE | {"id": "bh-0201"}, CASE | {"id": "bh-0202"}], sort_keys=False), encoding="utf-8"
+    )
+    _write(tmp_path, [CASE | {"id": "bh-0003"}])  # a first-set file beside it is not part of the third set
+    assert [c.evaluation.evaluation_id for c in load_blind3(directory=tmp_path)] == ["bh-0201", "bh-0202"]
+    assert [c.evaluation.evaluation_id for c in load_blind3("dev", tmp_path)] == ["bh-0201"]
+    assert [c.evaluation.evaluation_id for c in load_blind3("heldout", tmp_path)] == ["bh-0202"]
+
+
+def test_misses_refuses_a_test_half_case_before_auditing_anything(tmp_path: Path) -> None:
+    heldout = load_blind(paths=[_write(tmp_path, [CASE | {"id": "bh-0202"}])])
+    with pytest.raises(InputError, match="dev half only"):
+        misses(heldout)

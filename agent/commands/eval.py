@@ -2,12 +2,13 @@
 
 Datasets: ``gold`` (337 gold audits: generated + hand-written), ``gold-dev`` / ``gold-heldout`` (the fixed splits),
 ``blind-dev`` / ``blind-test`` (hand-written cases written blind, ``evals/gold_blind.py``: the test half is reported
-in aggregate only), ``blind-2`` (a second blind set, dev material after its first read), ``sample`` (the 41-case
-sample batch), ``halueval-qa`` / ``halueval-general`` (public hallucination benchmarks). Ablations: ``exact``
-(exact checks only, no model), ``model-only``, ``retrieval-model``,
-``full``, ``peer`` (the peer baseline: DeepEval's HallucinationMetric judging each response with the same model and
-evidence, then compared with the contributor), or ``all`` (the five, same data, same model). Each ablation's run
-resumes from ``.audit/eval/...`` (model calls are cached), so an interrupted run can simply be started again.
+in aggregate only), ``blind-2`` (a second blind set, dev material after its first read), ``blind-3-dev`` /
+``blind-3-test`` (a third, split like the first), ``sample`` (the 41-case sample batch), ``halueval-qa`` /
+``halueval-general`` (public hallucination benchmarks). Ablations: ``exact`` (exact checks only, no model),
+``model-only``, ``retrieval-model``, ``full``, ``peer`` (the peer baseline: DeepEval's HallucinationMetric judging
+each response with the same model and evidence, then compared with the contributor), or ``all`` (the five, same
+data, same model). Each ablation's run resumes from ``.audit/eval/...`` (model calls are cached), so an interrupted
+run can simply be started again.
 Results: ``evals/results/<date>-<model>-<dataset>.md`` and ``.json``; while a run is under way, the ablations finished
 so far are in ``<date>-<model>-<dataset>.partial.md`` / ``.json`` (replaced as each one finishes, removed at the end).
 Exit code 0 when every ablation ran, 1 when one could not (for example no model reachable).
@@ -23,7 +24,9 @@ from pathlib import Path
 from agent.settings import REPO_ROOT, Settings
 
 # the labelled datasets of evals.harness.DATASETS
-_LABELLED = ("gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "sample")
+_LABELLED = (
+    "gold", "gold-dev", "gold-heldout", "blind-dev", "blind-test", "blind-2", "blind-3-dev", "blind-3-test", "sample",
+)  # fmt: skip
 DATASET_CHOICES = (*_LABELLED, "halueval-qa", "halueval-general")
 ABLATION_CHOICES = ("exact", "model-only", "retrieval-model", "full", "peer", "all")
 
