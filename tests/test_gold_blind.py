@@ -11,6 +11,7 @@ from agent.commands.eval import DATASET_CHOICES
 from agent.errors import InputError
 from evals.gold_blind import (
     BLIND2_GLOB,
+    BLIND3_GLOB,
     BLIND_DIR,
     BLIND_GLOB,
     load_blind,
@@ -128,3 +129,12 @@ def test_misses_refuses_a_test_half_case_before_auditing_anything(tmp_path: Path
     heldout = load_blind(paths=[_write(tmp_path, [CASE | {"id": "bh-0202"}])])
     with pytest.raises(InputError, match="dev half only"):
         misses(heldout)
+
+
+def test_committed_third_set_is_valid_has_both_halves_and_is_two_datasets() -> None:
+    assert sorted(BLIND_DIR.glob(BLIND3_GLOB)), "no third blind set committed"
+    cases = load_blind3()
+    assert len(cases) >= 50 and {c.gold.split for c in cases} == {"dev", "heldout"}
+    ids = {c.evaluation.evaluation_id for c in cases}
+    assert not ids & {c.evaluation.evaluation_id for c in [*load_blind(), *load_blind2()]}
+    assert {"blind-3-dev", "blind-3-test"} <= set(DATASETS)
