@@ -3,6 +3,8 @@ the evidence supports)."""
 
 from __future__ import annotations
 
+import re
+
 from agent.compare.context import Context, confidence_of, make_flag, short
 from agent.compare.policy import ACCOUNTED_SCORE, CENTRAL_KINDS, FACTUAL_ISSUES, FALSE_FLAG_MIN_COVERAGE
 from agent.models import ABSENT_SEQUEL, Claim, ContributorIssue, Flag, FlagSeverity
@@ -56,6 +58,8 @@ def false_flags(ctx: Context) -> list[tuple[Flag, float]]:
         claims = ctx.issue_claims(i)
         if not claims or any(c.status != "supported" or not c.evidence for c in claims):
             continue  # nothing checked there, or something there is wrong or unverifiable: not a false flag
+        if _disputes_no_year(issue, claims):
+            continue  # only years were confirmed, and the note does not dispute a year: it is about something else
         text = ctx.text(issue.response)
         spans = [s for s in (ctx.claim_span(c) for c in claims) if s is not None]
         quote_spans = ctx.issue_spans(i) or [(0, 0)]
@@ -73,3 +77,20 @@ def false_flags(ctx: Context) -> list[tuple[Flag, float]]:
         confidence = min(confidence_of(c.method) for c in claims)
         out.append((make_flag("false_flag", severity, message, evidence, confidence), distance))
     return out
+
+
+_YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
+
+
+def _disputes_no_year(issue: ContributorIssue, claims: list[Claim]) -> bool:
+    """Every confirmed claim is a year, and the contributor's note repeats years the response states and no other:
+    the note grants the years, so the flag is about what the checks did not read ("Lazenby made only one film.
+    Diamonds Are Forever (1971) is Connery's return" on "On Her Majesty's Secret Service (1969) and Diamonds Are
+    Forever (1971)"), and the years being right does not make it a false flag. A note that names no year is not
+    read this way: measured, those flags were mostly right to call false flags (a true cast credit quoted with its
+    film's year)."""
+    if any(c.kind != "year" for c in claims):
+        return False
+    stated = {y for c in claims for y in _YEAR.findall(c.text)}
+    in_note = set(_YEAR.findall(issue.note))
+    return bool(in_note) and in_note <= stated

@@ -7,7 +7,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agent.factcheck.context import _NAME, _NUMBER_WORDS, _PRONOUNS, IT_OPENS, _Context, _sentence_film
+from agent.factcheck.context import (
+    _NAME,
+    _NUMBER_WORDS,
+    _PRONOUNS,
+    IT_OPENS,
+    _Context,
+    _sentence_film,
+    markdown_tables,
+)
 from agent.kb.aliases import leading_names, normalize_name, normalize_title, same_person
 from agent.kb.facts import OSCAR_CATEGORIES, oscar_categories
 from agent.kb.sources import Film, Oscar
@@ -174,9 +182,13 @@ def check_listed_wins(ctx: _Context, start: int, end: int, films: list[tuple[int
             _listed_wins(ctx, start, label.start("list"), label.group("list"), labelled, rows)
 
 
-_WINNING = re.compile(r"\b(?:winning|taking home|picking up)\s+(?P<list>Best\s[^.;!?\n]+)")
+_WINNING = re.compile(r"\b(?:winning|taking(?: home)?|picking up|collecting)\s+(?P<list>Best\s[^.;!?\n]+)")
 # "**Wins:** Best Picture, Best Director for Avildsen and Best Film Editing" (the film in focus, or named before)
-_WINS_LABEL = re.compile(r"\s*(?:[-*•]\s*)?(?:Oscar |Academy Award )?(?:[Ww]ins|WINS|[Ww]on):\s*(?P<list>[^\n]+)")
+# ... or "- Oscars: won Best Costume Design (Jacqueline Durran) and Best Adapted Screenplay for Gerwig"
+_WINS_LABEL = re.compile(
+    r"\s*(?:[-*•]\s*)?(?:(?:Oscar |Academy Award )?(?:[Ww]ins|WINS|[Ww]on):|(?:Oscars?|Academy Awards?):\s*won\b)"
+    r"\s*(?P<list>[^\n]+)"
+)
 
 
 def _film_wins(film: Film, rows: Sequence[Oscar]) -> tuple[list[Oscar], list[str], str]:
@@ -243,7 +255,8 @@ def _check_went_to(ctx: _Context, start: int, end: int, films: list[tuple[int, i
         if target is None:  # "The award went to Tom Hanks for Philadelphia."
             rest = sentence[m.end() :]
             names = leading_names(rest)
-            named = re.match(r"[^,.;]{0,60}?\bfor\s+[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", rest)
+            # "Alan J. Pakula for All the President's Men": an initial's full stop does not end the name
+            named = re.match(r"(?:[^,.;]|(?<=\s[A-Z])\.){0,60}?\bfor\s+[\"“]?(?P<t>[A-Z0-9][^,.;()\"”\n]{0,80})", rest)
             title = named.group("t") if named else (m.group("film") or "").strip('"“”') or None
             if names and len(names[0].split()) >= 2 and title:
                 claim = _AwardClaim(names[0], oscar_categories(cat_key), True, False, None, title)
@@ -538,6 +551,45 @@ def check_winner_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) ->
                     _list_item_claim(ctx, film, rows, item)
 
 
+def check_winner_tables(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -> None:
+    """Markdown tables of one Oscar category's winners, one film per row: "| 2005 | *Brokeback Mountain* | ... |"
+    under "Here are the Original Screenplay winners, by film year:" in answer to "List the Best Original Screenplay
+    Oscar winners for the films of 2003 through 2008": every row's film must have won the category.
+
+    The category must be the one category the line before the table names, else the one the prompt names (a
+    category in the table's own header row is a column, often of yes / no, and is not read); that line or the
+    prompt must speak of wins, and one of them of the Oscars; no other award may be named in either. Rows that
+    name no film or several, or that speak of nominations or losses, are left alone.
+    """
+    text = ctx.text
+    for before, rows in markdown_tables(text):
+        line = text[before[0] : before[1]]
+        where = line + " " + ctx.prompt
+        if not _OSCAR_WORDS.search(where) or _OTHER_AWARDS.search(where):
+            continue
+        cats = _one_category(ctx, line) if _wins_header(line) else None
+        if cats is None and _wins_header(ctx.prompt) and not _BEST.search(line):
+            cats = _one_category(ctx, ctx.prompt)
+        if cats is None:
+            continue
+        for r0, r1 in rows:
+            inside = [f for f in films if r0 <= f[0] < r1]
+            if len({f.id for _, _, f in inside}) != 1 or _ROW_NOT_A_WIN.search(text[r0:r1]):
+                continue
+            s, e, film = inside[0]
+            _category_won(
+                ctx, (s, e), film, _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats), cats
+            )
+
+
+_ROW_NOT_A_WIN = re.compile(r"nominat|\blost\b|\bno\b|didn't|did not|✗|❌", re.IGNORECASE)
+
+
+def _one_category(ctx: _Context, words: str) -> Sequence[str] | None:
+    named = {tuple(c) for m in _BEST.finditer(words) if (c := _list_categories(ctx, m.group()))}
+    return next(iter(named)) if len(named) == 1 else None
+
+
 def _wins_header(line: str) -> bool:
     """The last clause that speaks of wins is not about nominations or losses ("won two Oscars, and was nominated
     for five more:" lists nominations)."""
@@ -756,9 +808,10 @@ def _emmy_claim(ctx: _Context, start: int, sentence: str, name: str, cat: re.Mat
 
 def _year_tail(tail: str) -> int:
     """How far a category's years and counts run: " four times - 2008, 2009, 2010 and 2014", " twice: 2013, 2014",
-    " four times for Tyrion Lannister: in 2011, 2015, 2018 and 2019"."""
+    " four times for Tyrion Lannister: in 2011, 2015, 2018 and 2019", " for Gene Cousineau in 2018 and again in
+    2019", " for the title role in both 2018 and 2019"."""
     m = re.match(
-        r"(?:\s*(?:,|:|-|–|—|in|and|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)"
+        r"(?:\s*(?:,|:|-|–|—|in|and|again|both|\d{4}|\d{1,2}|times|twice|\w+ times|\(|\)|for the title role"
         r"|(?:for (?:playing )?|as )[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*))*",  # "for Tyrion Lannister: in 2011"
         tail,
     )
@@ -788,6 +841,9 @@ def _label_line_asked_win(ctx: _Context, pos: int) -> bool:
     return bool(re.search(r"\bw(?:o|i)n(?:s|ner|ners)?\b", ctx.prompt, re.IGNORECASE) and _LABEL_LINE.match(line))
 
 
+_HEADING = re.compile(r"\s*(?:#{1,6}\s+\S|\*\*[^*\n]+\*\*\s*$)")  # a markdown heading, or a line that is all bold
+
+
 def _under_wins_header(text: str, pos: int) -> bool:
     """``pos`` is in a list line whose list starts under a header line about wins ("Acting wins:")."""
     line_start = text.rfind("\n", 0, pos) + 1
@@ -797,7 +853,8 @@ def _under_wins_header(text: str, pos: int) -> bool:
     for line in reversed(lines):
         if not line.strip() or re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", line):
             continue
-        return line.rstrip().endswith(":") and bool(_WIN_HEADER.search(line)) and not _EMMY_NEGATIVE.search(line)
+        header = line.rstrip().endswith(":") or _HEADING.match(line)  # "Acting wins:", "### Acting wins"
+        return bool(header) and bool(_WIN_HEADER.search(line)) and not _EMMY_NEGATIVE.search(line)
     return False
 
 

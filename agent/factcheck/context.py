@@ -91,6 +91,7 @@ class _Context:
     focus_film: Film | None = None
     asked_film: Film | None = None  # the one film the prompt names, if it names one
     focus_episodes: list[Episode] = field(default_factory=list)
+    parts: list[Episode] = field(default_factory=list)  # the parts of the multi-part episode named last
     previous_films: list[Film] = field(default_factory=list)
     films_seen: list[tuple[int, int, Film]] = field(default_factory=list)  # every film mention so far
     prompt_keys: set[str] = field(default_factory=set)  # the titles the prompt names
@@ -145,6 +146,26 @@ class _Context:
                 kind=kind,
             )
         )
+
+
+_TABLE_LINE = re.compile(r"^[ \t]*\|[^\n]*$", re.MULTILINE)
+
+
+def markdown_tables(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
+    """(span of the non-empty line before the table, spans of its data rows) of every markdown table with a
+    header row and a separator row ("|---|")."""
+    out: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+    block: list[tuple[int, int]] = []
+    for m in [*_TABLE_LINE.finditer(text), None]:
+        if m is not None and (not block or text[block[-1][1] : m.start()].strip() == ""):
+            block.append(m.span())
+            continue
+        if len(block) >= 3 and re.fullmatch(r"[\s|:-]+", text[block[1][0] : block[1][1]]):
+            head = text[: block[0][0]].rstrip()
+            h0 = head.rfind("\n") + 1
+            out.append(((h0, len(head)), block[2:]))
+        block = [m.span()] if m is not None else []
+    return out
 
 
 def table_header(text: str, pos: int) -> str | None:

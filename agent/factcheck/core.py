@@ -32,6 +32,7 @@ from agent.factcheck.awards import (
     check_emmy_statements,
     check_listed_wins,
     check_winner_lists,
+    check_winner_tables,
 )
 from agent.factcheck.comics import check_comics
 from agent.factcheck.context import (
@@ -76,6 +77,7 @@ from agent.factcheck.franchise import (
     _check_sequel_of,
     _check_series_dates,
     _check_stars,
+    check_cast_tables,
     check_recast_credits,
 )
 from agent.factcheck.streaming import check_streaming
@@ -84,7 +86,7 @@ from agent.kb.aliases import (
     find_titles,
     normalize_title,
 )
-from agent.kb.facts import FactIndex
+from agent.kb.facts import FactIndex, part_number
 from agent.kb.sources import Episode, Film
 from agent.models import Claim, ResponseSide
 
@@ -119,6 +121,8 @@ def check_claims(text: str, index: FactIndex, *, prompt: str = "", response: Res
     listed = sorted([*ctx.films_seen, *oscar_only], key=lambda x: x[0])
     check_award_lists(ctx, listed)
     check_winner_lists(ctx, listed)
+    check_winner_tables(ctx, listed)
+    check_cast_tables(ctx)
     check_comics(ctx)
     seen: set[tuple[str | None, tuple[int, int] | None]] = set()
     out: list[Claim] = []
@@ -249,15 +253,35 @@ _UNKNOWN_TITLE = re.compile(
 )
 
 
+# a line or sentence that opens with a part of the multi-part episode named before: "- **Part Two** opened season 7"
+_PART_LABEL = re.compile(r"\s*(?:[-*•]\s+|\d{1,2}[.)]\s+)?(?P<label>Part\s+(?P<n>I{1,3}|[1-3]|One|Two|Three))\b")
+
+
+def _labelled_part(ctx: _Context, start: int, sentence: str) -> list[tuple[int, int, Episode]]:
+    """The part a sentence opens with ("- **Part Two** opened season 7 and aired on ...") of the multi-part episode
+    named before it ("Who Shot Mr. Burns?"), as an episode mention; none when no such episode was named."""
+    label = _PART_LABEL.match(sentence)
+    if label is None or not ctx.parts:
+        return []
+    wanted = part_number(label.group("n"))
+    chosen = [e for e in ctx.parts if part_number(e.title.rsplit(" ", 1)[-1]) == wanted]
+    return [(start + label.start("label"), start + label.end("label"), chosen[0])] if len(chosen) == 1 else []
+
+
 def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
     sentence = ctx.text[start:end]
     films: list[tuple[int, int, Film]] = []
     episodes: list[tuple[int, int, Episode]] = []
+    episodes += _labelled_part(ctx, start, sentence)
     for m in mentions:
         eps = ctx.index.episodes_titled(m.key, ctx.series) if ctx.series else []
         if eps:
             if len(eps) == 1:
                 episodes.append((m.start, m.end, eps[0]))
+            continue
+        parts = ctx.index.episode_parts(m.key, ctx.series) if ctx.series else []
+        if parts:
+            ctx.parts = parts  # which part: a "Part Two" line that follows says
             continue
         film = None if _inside_name(ctx, m) else _resolve_film(ctx, m, sentence)
         if film is not None:

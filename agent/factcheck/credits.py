@@ -172,6 +172,18 @@ def _episode_positions(ctx: _Context, start: int, sentence: str, targets: list[t
             ep = before[-1][2]
             status: ClaimStatus = "supported" if stated == ep.air_date else "contradicted"
             ctx.claim((start + m.start(), start + m.end()), status, "air_date", [ep.evidence()], ep.air_date)
+    for m in _PRODUCTION_CODE.finditer(sentence):  # "(production code 7G01)", "carries production code 7G08"
+        before = [t for t in targets if t[0] <= start + m.start()]
+        code = before[-1][2].production_code if before else None
+        if not code or m.group("code") != code and m.group("code") in code:
+            continue  # no code in the guide, or one of a double episode's two codes ("WABF04WABF05")
+        status = "supported" if m.group("code") == code else "contradicted"
+        cited = before[-1][2].evidence()
+        cited = cited.model_copy(update={"quote": f"{cited.quote}, production code {code}"})
+        ctx.claim((start + m.start(), start + m.end()), status, "production_code", [cited], code)
+
+
+_PRODUCTION_CODE = re.compile(r"\bproduction code\s+(?:is\s+|of\s+)?(?P<code>[0-9][A-Z0-9]{2,5})\b")
 
 
 def _iso_date(text: str) -> str | None:

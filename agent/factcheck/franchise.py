@@ -21,6 +21,7 @@ from agent.factcheck.context import (
     _person,
     _series_in,
     list_heading,
+    markdown_tables,
 )
 from agent.factcheck.credits import MONTHS, _iso_date
 from agent.kb.aliases import (
@@ -196,11 +197,63 @@ def _check_cast(ctx: _Context, start: int, end: int, films: list[tuple[int, int,
         )
 
 
+def check_cast_tables(ctx: _Context) -> None:
+    """Cast tables of one franchise film: "| Character | Actor |" rows ("| Montgomery Scott (Scotty) | Simon Pegg |")
+    under a line that names the film ("**Star Trek** (2009) ... recast the original crew:"), else for the film the
+    prompt asks about. Each row is read against the franchise note's who-played-whom for that film, with the
+    fences of :func:`_check_cast` (a voice part, or an actor the film's cast lists whose part the note does not
+    give, is left alone)."""
+    if not ctx.index.notes:
+        return
+    from agent.kb import notes as notes_module
+
+    for before, rows in markdown_tables(ctx.text):
+        header = ctx.text[before[1] :].lstrip("\n").split("\n", 1)[0]
+        cells = [c.strip(" *_`").lower() for c in header.strip().strip("|").split("|")]
+        part = next((i for i, c in enumerate(cells) if _PART_COLUMN.fullmatch(c)), None)
+        actor = next((i for i, c in enumerate(cells) if _ACTOR_COLUMN.fullmatch(c)), None)
+        if part is None or actor is None:
+            continue
+        named = {f.id: f for s, _, f in ctx.films_seen if before[0] <= s < before[1]}
+        film = next(iter(named.values())) if len(named) == 1 else None if named else ctx.asked_film
+        note = _note_for(ctx, film.title) if film is not None else None
+        if film is None or note is None:
+            continue
+        for r0, r1 in rows:
+            row = [c.strip(" *_`") for c in ctx.text[r0:r1].strip().strip("|").split("|")]
+            if len(row) != len(cells) or not row[part] or not row[actor]:
+                continue
+            said = row[actor]
+            names = [row[part], re.sub(r"\s*\([^)]*\)", "", row[part]), *_BRACKETED.findall(row[part])]
+            found = [(n, a) for n in dict.fromkeys(names) if (a := notes_module.actors_for(note, n, film.title))]  # type: ignore[arg-type]
+            if not found:
+                continue
+            character, actors = found[0]
+            if any(same_person(said, a) for a in actors):
+                status = "supported"
+            elif "voice" in said.lower() or _may_share_role(note, said, film):
+                continue
+            else:
+                status = "contradicted"
+            lines = sorted(who_played_lines(note, character), key=lambda ln: film.title not in ln)  # this film's first
+            lines = lines or [f"{character} in {film.title}: {' / '.join(actors)}"]
+            evidence = [_note_evidence(note, "who-played-whom", lines)]
+            ctx.claim((r0, r1), status, "cast", evidence, correction=" / ".join(actors))
+
+
+_PART_COLUMN = re.compile(r"character|role|part|characters|roles")
+_ACTOR_COLUMN = re.compile(r"actor|actress|actors|cast|played by|performer|portrayed by|star")
+_BRACKETED = re.compile(r"\(([^)]+)\)")
+
+
 def who_played_lines(note: object, character: str) -> list[str]:
     """The note's "X was played by Y in ..." lines that name ``character``: the evidence of a cast claim."""
-    lines = [f"{c.character} was played by {c.actor} in {', '.join(c.entries)}" for c in note.meta.cast]  # type: ignore[attr-defined]
     wanted = normalize_title(character)
-    return [ln for ln in lines if wanted in normalize_name(ln)]
+    return [
+        f"{c.character} was played by {c.actor} in {', '.join(c.entries)}"
+        for c in note.meta.cast  # type: ignore[attr-defined]
+        if wanted in normalize_name(c.character)  # the part, not a title ("... The Search for Spock" is not Spock)
+    ]
 
 
 _LIST_ROLE = re.compile(

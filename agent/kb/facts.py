@@ -44,6 +44,16 @@ from agent.models import Evidence
 
 logger = logging.getLogger(__name__)
 _WORD = re.compile(r"[^\W_]+")
+# an episode title that names its part: "Who Shot Mr. Burns? - Part I", "Niagara: Part 2", "The One with Two Parts,
+# Part II"
+_EPISODE_PART = re.compile(r"^(?P<base>.+?)\s*(?:,|:|\s-)\s*Part\s+(?P<n>I{1,3}|[1-3]|One|Two|Three)$", re.IGNORECASE)
+_PART_NUMBERS = {"i": 1, "ii": 2, "iii": 3, "1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3}
+
+
+def part_number(word: str) -> int | None:
+    """1 for "I", "1" or "One", 2 for "II", ... (None for anything else)."""
+    return _PART_NUMBERS.get(word.strip().lower())
+
 
 # Everyday names of Oscar categories -> the source's canonical categories (a prefix matches split categories).
 OSCAR_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -213,11 +223,14 @@ class FactIndex:
     def _index_episodes(self) -> None:
         self._episode_by_number: dict[tuple[str, int, int], Episode] = {}
         self._episodes_by_title: dict[str, list[Episode]] = defaultdict(list)
+        self._parts_by_base: dict[str, list[Episode]] = defaultdict(list)  # "Who Shot Mr. Burns?" -> Part I, II
         self._seasons: dict[str, set[int]] = defaultdict(set)
         self._last_episode: dict[str, Episode] = {}
         self._aired: dict[str, list[Episode]] = defaultdict(list)  # episodes with an air date, by series
         for ep in self.episodes.values():
             self._episodes_by_title[normalize_title(ep.title)].append(ep)
+            if (part := _EPISODE_PART.match(ep.title)) is not None:
+                self._parts_by_base[normalize_title(part.group("base"))].append(ep)
             if ep.air_date:
                 self._aired[ep.series_slug].append(ep)
             if ep.season is not None and ep.episode is not None:
@@ -294,8 +307,21 @@ class FactIndex:
     # -- films ---------------------------------------------------------------------------------------------
 
     def has_title_key(self, key: str) -> bool:
-        """True when ``key`` (already normalised) names some film, episode or catalogue title."""
-        return key in self._film_keys or key in self._episodes_by_title or key in self._streaming_by_title
+        """True when ``key`` (already normalised) names some film, episode (or a multi-part episode's shared title)
+        or catalogue title."""
+        return (
+            key in self._film_keys
+            or key in self._episodes_by_title
+            or key in self._parts_by_base
+            or key in self._streaming_by_title
+        )
+
+    def episode_parts(self, title: str, series: str | None = None) -> list[Episode]:
+        """The parts of a multi-part episode by its shared title ("Who Shot Mr. Burns?" -> "Who Shot Mr. Burns? -
+        Part I", "... - Part II"), in part order; empty when no episode has parts under that title."""
+        slug = self.series_slug(series) if series else None
+        parts = [e for e in self._parts_by_base.get(normalize_title(title), ()) if slug in (None, e.series_slug)]
+        return sorted(parts, key=lambda e: part_number(_EPISODE_PART.match(e.title).group("n")) or 0)  # type: ignore[union-attr]
 
     def find_films(
         self, title: str, year: int | None = None, kinds: Iterable[AliasKind] = ("title", "variant", "subtitle")
