@@ -203,3 +203,17 @@ def test_one_of_a_double_episodes_two_codes_is_left_alone(fact_index: FactIndex)
 
     assert codes("7G01") == ["contradicted"]  # the episode is read
     assert codes("ZABF12") == [] and codes("ZABF13") == []  # one of its two codes: not a wrong one
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("Robert De Niro", "supported"),  # the category's winner for the film
+        ("Lee Strasberg", "contradicted"),  # a nominee for the same film in the same category, who lost
+        ("Al Pacino", None),  # not in that category's rows at all: the film's win does not confirm the name
+    ],
+)
+def test_a_listed_win_names_its_winner(fact_index: FactIndex, who: str, status: str | None) -> None:
+    text = f"The Godfather Part II (1974) won six Oscars, taking Best Picture and Best Supporting Actor for {who}."
+    found = dict((t, s) for s, t in _claims(fact_index, text, "Which Oscars did The Godfather Part II win?", "award"))
+    assert found.get(f"Best Supporting Actor for {who}") == status

@@ -211,12 +211,37 @@ def _listed_wins(ctx: _Context, start: int, offset: int, listed: str, film: Film
             continue
         span = (start + at, start + at + len(item.rstrip(" .")))
         won = _category_rows(wins, cats)
+        nominated = _category_rows(rows, cats)
+        who = _named_winner(item)  # "Best Actor for Fredric March (as Al Stephenson)", "Best Score (Hugo Friedhofer)"
+        if won and who is not None and not any(_names(who, o) for o in won):
+            # the film won the category, but not through this person: contradicted when they were a nominee in it
+            # who lost; a name the category's rows do not give at all is left unconfirmed
+            lost = [o for o in nominated if not o.winner and _names(who, o)]
+            if lost:
+                ctx.claim(span, "contradicted", "award", [lost[0].evidence(), won[0].evidence()], won[0].quote())
+            continue
         if won:
             ctx.claim(span, "supported", "award", [won[0].evidence()])
             continue
-        nominated = _category_rows(rows, cats)
         evidence = [o.evidence() for o in nominated[:1]] + _winner_evidence(ctx, cats, film.year)
         ctx.claim(span, "contradicted", "award", evidence, summary)
+
+
+def _named_winner(item: str) -> str | None:
+    """The person a list item gives its category to: "Best Director for Wyler" -> Wyler, "Best Score (Hugo
+    Friedhofer)" -> Hugo Friedhofer; None for "Best Picture" or "Best Actor (as Al Stephenson)"."""
+    m = _WINNER_NAMED.search(item)
+    names = leading_names((m.group("n") or m.group("b")).strip()) if m else []
+    return names[0] if names else None
+
+
+_WINNER_NAMED = re.compile(
+    r"\s+for\s+(?!playing\b|the\b|its\b|his\b|her\b)(?P<n>[A-Z][^()]*)|\((?!as\b)(?P<b>[A-Z][^)]*)\)"
+)
+
+
+def _names(person: str, row: Oscar) -> bool:
+    return any(same_person(person, n) for n in (row.name, *row.nominees))
 
 
 def _list_categories(ctx: _Context, item: str) -> Sequence[str] | None:
