@@ -217,3 +217,21 @@ def test_a_listed_win_names_its_winner(fact_index: FactIndex, who: str, status: 
     text = f"The Godfather Part II (1974) won six Oscars, taking Best Picture and Best Supporting Actor for {who}."
     found = dict((t, s) for s, t in _claims(fact_index, text, "Which Oscars did The Godfather Part II win?", "award"))
     assert found.get(f"Best Supporting Actor for {who}") == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Superman first appeared in DC comics in June 1938.", None),  # true; the record says October 1986
+        ("James Gordon first appeared in DC comics in May 1939.", None),  # true; the record says February 1987
+        ("Superman first appeared in DC comics in October 1986.", None),  # the reboot's date: not confirmed
+        ("Superman first appeared in DC comics in 1990.", "contradicted"),  # later than even the reboot
+        ("Bane first appeared in DC comics in 1989.", "contradicted"),  # a record after the reboot years: as before
+        ("Wolverine first appeared in Marvel comics in October 1974.", "supported"),  # Marvel: as before
+    ],
+)
+def test_a_dc_record_from_the_reboot_years_is_only_an_upper_bound(
+    fact_index: FactIndex, text: str, status: str | None
+) -> None:
+    found = [c.status for c in check_claims(text, fact_index) if c.kind == "comic"]
+    assert found == ([status] if status else [])

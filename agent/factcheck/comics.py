@@ -24,6 +24,12 @@ from agent.factcheck.credits import MONTHS
 from agent.kb.sources import ComicCharacter
 
 MIN_APPEARANCES = 50
+# DC's wiki data gives the "New Earth" continuity's first appearance, which for a character older than Crisis on
+# Infinite Earths is often its reintroduction in the reboot years (Superman: October 1986, James Gordon: February
+# 1987; they debuted in 1938 and 1939): those years hold more than twice the records of the years around them. A DC
+# record dated in them is only an upper bound: a later year said is contradicted, the same or an earlier one is
+# left alone (neither confirmed nor contradicted).
+DC_REBOOT = range(1986, 1989)
 _MONTH = rf"(?:{'|'.join(m.capitalize() for m in MONTHS)})"
 _YEAR = re.compile(r"(?<![\w$.,-])((?:19[3-9]|20[01])\d)(?![\w%-]|,\d)")
 _MONTH_WORD = re.compile(rf"\b{_MONTH}\b")
@@ -162,6 +168,8 @@ def _claim(ctx: _Context, span: tuple[int, int], char: ComicCharacter, year: int
     actual = char.first_year
     if actual is None:
         return
+    if char.publisher == "dc" and actual in DC_REBOOT and year <= actual:
+        return  # the record may give the post-Crisis reintroduction, not the debut (Superman's is October 1986)
     actual_month = _record_month(char)
     wrong = year != actual or (month is not None and actual_month is not None and month != actual_month)
     fix = f"{(actual_month or '').capitalize()} {actual}".strip()
