@@ -50,6 +50,10 @@ def test_a_table_of_one_categorys_winners_reads_each_rows_film(fact_index: FactI
         "Pixar films at the Oscars:\n\n| Film | Best Animated Feature |\n|---|---|\n| Cars | Nominated |\n",
         # the prompt names the category, but this row speaks of a nomination
         TABLE.format(film="Brokeback Mountain", writers="nominated only"),
+        # the prompt asks for winners, but the line above this table speaks of the nominees
+        TABLE.format(film="Brokeback Mountain", writers="Larry McMurtry and Diana Ossana").replace(
+            "Here are the Original Screenplay winners, by film year:", "And the nominees that lost:"
+        ),
     ],
 )
 def test_winner_tables_leave_columns_and_nomination_rows_alone(fact_index: FactIndex, text: str) -> None:

@@ -590,8 +590,8 @@ def check_winner_tables(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -
     for before, rows in markdown_tables(text):
         line = text[before[0] : before[1]]
         where = line + " " + ctx.prompt
-        if not _OSCAR_WORDS.search(where) or _OTHER_AWARDS.search(where):
-            continue
+        if not _OSCAR_WORDS.search(where) or _OTHER_AWARDS.search(where) or _ROW_NOT_A_WIN.search(line):
+            continue  # "The other nominees:" above a table: not a table of winners, whatever the prompt asks
         cats = _one_category(ctx, line) if _wins_header(line) else None
         if cats is None and _wins_header(ctx.prompt) and not _BEST.search(line):
             cats = _one_category(ctx, ctx.prompt)
