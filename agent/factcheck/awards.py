@@ -213,10 +213,10 @@ def _listed_wins(ctx: _Context, start: int, offset: int, listed: str, film: Film
         won = _category_rows(wins, cats)
         nominated = _category_rows(rows, cats)
         who = _named_winner(item)  # "Best Actor for Fredric March (as Al Stephenson)", "Best Score (Hugo Friedhofer)"
-        if won and who is not None and not any(_names(who, o) for o in won):
+        if won and who is not None and not any(nominates(o, who) for o in won):
             # the film won the category, but not through this person: contradicted when they were a nominee in it
             # who lost; a name the category's rows do not give at all is left unconfirmed
-            lost = [o for o in nominated if not o.winner and _names(who, o)]
+            lost = [o for o in nominated if not o.winner and nominates(o, who)]
             if lost:
                 ctx.claim(span, "contradicted", "award", [lost[0].evidence(), won[0].evidence()], won[0].quote())
             continue
@@ -240,7 +240,8 @@ _WINNER_NAMED = re.compile(
 )
 
 
-def _names(person: str, row: Oscar) -> bool:
+def nominates(row: Oscar, person: str) -> bool:
+    """The Oscar row names ``person`` (as its nominee line or one of the people parsed from it)."""
     return any(same_person(person, n) for n in (row.name, *row.nominees))
 
 
@@ -395,7 +396,7 @@ def _person_award(ctx: _Context, span: tuple[int, int], claim: _AwardClaim, film
     rows = _category_rows(ctx.index.oscars_for_person(name), cats) if len(name.split()) >= 2 else []
     if film is not None:
         film_rows = _category_rows(ctx.index.oscars_for_film(film.title, film.year), cats)
-        rows = [o for o in film_rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+        rows = [o for o in film_rows if nominates(o, name)]
     elif claim.title is not None:
         wanted = normalize_title(claim.title)
         rows = [o for o in rows if any(wanted.startswith(normalize_title(t)) for t in o.films if normalize_title(t))]
@@ -561,7 +562,7 @@ def check_winner_lists(ctx: _Context, films: Sequence[tuple[int, int, Film]]) ->
             continue
         if any(h0 <= s < h1 for s, _, _ in films):
             continue
-        named = {tuple(c) for m in _BEST.finditer(line) if (c := _list_categories(ctx, m.group()))}
+        named = _categories_named(ctx, line)
         if len(named) == 1 and _wins_header(line):
             _films_won(ctx, items, films, next(iter(named)))
         elif not named and (_wins_header(line) or _wins_header(ctx.prompt)):
@@ -587,7 +588,7 @@ def check_winner_tables(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -
     name no film or several, or that speak of nominations or losses, are left alone.
     """
     text = ctx.text
-    for before, rows in markdown_tables(text):
+    for before, _, rows in markdown_tables(text):
         line = text[before[0] : before[1]]
         where = line + " " + ctx.prompt
         if not _OSCAR_WORDS.search(where) or _OTHER_AWARDS.search(where) or _ROW_NOT_A_WIN.search(line):
@@ -610,8 +611,13 @@ def check_winner_tables(ctx: _Context, films: Sequence[tuple[int, int, Film]]) -
 _ROW_NOT_A_WIN = re.compile(r"nominat|\blost\b|\bno\b|didn't|did not|✗|❌", re.IGNORECASE)
 
 
+def _categories_named(ctx: _Context, words: str) -> set[tuple[str, ...]]:
+    """The Oscar categories ("Best ...") the words name, each as its canonical categories."""
+    return {tuple(c) for m in _BEST.finditer(words) if (c := _list_categories(ctx, m.group()))}
+
+
 def _one_category(ctx: _Context, words: str) -> Sequence[str] | None:
-    named = {tuple(c) for m in _BEST.finditer(words) if (c := _list_categories(ctx, m.group()))}
+    named = _categories_named(ctx, words)
     return next(iter(named)) if len(named) == 1 else None
 
 
@@ -722,7 +728,7 @@ def _list_item_claim(ctx: _Context, film: Film, rows: Sequence[Oscar], item: _Li
     in_cat = _category_rows(rows, item.cats)
     winners = [o for o in in_cat if o.winner]
     if item.person:
-        theirs = [o for o in in_cat if any(same_person(item.person, n) for n in (o.name, *o.nominees))]
+        theirs = [o for o in in_cat if nominates(o, item.person)]
         if theirs:
             in_cat, winners = theirs, [o for o in theirs if o.winner]
         elif winners and len(item.person.split()) >= 2:

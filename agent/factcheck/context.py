@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import cast
+from typing import NamedTuple, cast
 
 from agent.kb.aliases import ARTICLES, TextMention, find_titles, tokens
 from agent.kb.facts import FactIndex, FilmMatch
@@ -91,7 +91,7 @@ class _Context:
     focus_film: Film | None = None
     asked_film: Film | None = None  # the one film the prompt names, if it names one
     focus_episodes: list[Episode] = field(default_factory=list)
-    parts: list[Episode] = field(default_factory=list)  # the parts of the multi-part episode named last
+    parts: dict[int, Episode] = field(default_factory=dict)  # the multi-part episode named last, by part number
     previous_films: list[Film] = field(default_factory=list)
     films_seen: list[tuple[int, int, Film]] = field(default_factory=list)  # every film mention so far
     prompt_keys: set[str] = field(default_factory=set)  # the titles the prompt names
@@ -151,10 +151,17 @@ class _Context:
 _TABLE_LINE = re.compile(r"^[ \t]*\|[^\n]*$", re.MULTILINE)
 
 
-def markdown_tables(text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
-    """(span of the non-empty line before the table, spans of its data rows) of every markdown table with a
-    header row and a separator row ("|---|")."""
-    out: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+class MarkdownTable(NamedTuple):
+    """Spans of a markdown table's parts: the non-empty line before it, its header row and its data rows."""
+
+    before: tuple[int, int]
+    header: tuple[int, int]
+    rows: list[tuple[int, int]]
+
+
+def markdown_tables(text: str) -> list[MarkdownTable]:
+    """Every markdown table with a header row and a separator row ("|---|")."""
+    out: list[MarkdownTable] = []
     block: list[tuple[int, int]] = []
     for m in [*_TABLE_LINE.finditer(text), None]:
         if m is not None and (not block or text[block[-1][1] : m.start()].strip() == ""):
@@ -163,7 +170,7 @@ def markdown_tables(text: str) -> list[tuple[tuple[int, int], list[tuple[int, in
         if len(block) >= 3 and re.fullmatch(r"[\s|:-]+", text[block[1][0] : block[1][1]]):
             head = text[: block[0][0]].rstrip()
             h0 = head.rfind("\n") + 1
-            out.append(((h0, len(head)), block[2:]))
+            out.append(MarkdownTable((h0, len(head)), block[0], block[2:]))
         block = [m.span()] if m is not None else []
     return out
 

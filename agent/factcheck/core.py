@@ -261,11 +261,8 @@ def _labelled_part(ctx: _Context, start: int, sentence: str) -> list[tuple[int, 
     """The part a sentence opens with ("- **Part Two** opened season 7 and aired on ...") of the multi-part episode
     named before it ("Who Shot Mr. Burns?"), as an episode mention; none when no such episode was named."""
     label = _PART_LABEL.match(sentence)
-    if label is None or not ctx.parts:
-        return []
-    wanted = part_number(label.group("n"))
-    chosen = [e for e in ctx.parts if part_number(e.title.rsplit(" ", 1)[-1]) == wanted]
-    return [(start + label.start("label"), start + label.end("label"), chosen[0])] if len(chosen) == 1 else []
+    chosen = ctx.parts.get(part_number(label.group("n")) or 0) if label else None
+    return [(start + label.start("label"), start + label.end("label"), chosen)] if label and chosen else []
 
 
 def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[TextMention]) -> None:
@@ -279,7 +276,7 @@ def _check_sentence(ctx: _Context, start: int, end: int, mentions: Sequence[Text
             if len(eps) == 1:
                 episodes.append((m.start, m.end, eps[0]))
             continue
-        parts = ctx.index.episode_parts(m.key, ctx.series) if ctx.series else []
+        parts = ctx.index.episode_parts(m.key, ctx.series) if ctx.series else {}
         if parts:
             ctx.parts = parts  # which part: a "Part Two" line that follows says
             continue

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agent.factcheck.awards import _category_rows, _film_award, oscar_category_key
+from agent.factcheck.awards import _category_rows, _film_award, nominates, oscar_category_key
 from agent.factcheck.context import (
     _PRONOUNS,
     MAX_YEAR_GAP,
@@ -520,7 +520,7 @@ def _person_win(
     """The verdict on "``person`` won ``cats`` for ``film``" once the Oscar data links the person to the film
     (``rows``: the film's nominations in those categories)."""
     (sentence, start), (s, e, name), (film, rows, cats) = where, person, what
-    mine = [o for o in rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+    mine = [o for o in rows if nominates(o, name)]
     if not mine or len(people) > 1 and not _only_parts(people, person, mine):
         return
     won = [o for o in mine if o.winner]
@@ -567,7 +567,7 @@ def _award_names(
         people.append((s, e, run))
         for k in range(len(words), 1, -1):
             name = " ".join(words[-k:])
-            hit = [o for o in rows if any(same_person(name, n) for n in (o.name, *o.nominees))]
+            hit = [o for o in rows if nominates(o, name)]
             if hit:
                 key = normalize_name(hit[0].name if same_person(name, hit[0].name) else name)
                 linked.setdefault(key, (s, e, name))

@@ -207,8 +207,8 @@ def check_cast_tables(ctx: _Context) -> None:
         return
     from agent.kb import notes as notes_module
 
-    for before, rows in markdown_tables(ctx.text):
-        header = ctx.text[before[1] :].lstrip("\n").split("\n", 1)[0]
+    for before, (h0, h1), rows in markdown_tables(ctx.text):
+        header = ctx.text[h0:h1]
         cells = [c.strip(" *_`").lower() for c in header.strip().strip("|").split("|")]
         part = next((i for i, c in enumerate(cells) if _PART_COLUMN.fullmatch(c)), None)
         actor = next((i for i, c in enumerate(cells) if _ACTOR_COLUMN.fullmatch(c)), None)

@@ -316,12 +316,15 @@ class FactIndex:
             or key in self._streaming_by_title
         )
 
-    def episode_parts(self, title: str, series: str | None = None) -> list[Episode]:
-        """The parts of a multi-part episode by its shared title ("Who Shot Mr. Burns?" -> "Who Shot Mr. Burns? -
-        Part I", "... - Part II"), in part order; empty when no episode has parts under that title."""
+    def episode_parts(self, title: str, series: str | None = None) -> dict[int, Episode]:
+        """The parts of a multi-part episode by its shared title, keyed by part number ("Who Shot Mr. Burns?" ->
+        {1: "Who Shot Mr. Burns? - Part I", 2: "... - Part II"}); empty when no episode has parts under that title."""
         slug = self.series_slug(series) if series else None
-        parts = [e for e in self._parts_by_base.get(normalize_title(title), ()) if slug in (None, e.series_slug)]
-        return sorted(parts, key=lambda e: part_number(_EPISODE_PART.match(e.title).group("n")) or 0)  # type: ignore[union-attr]
+        return {
+            number: e
+            for e in self._parts_by_base.get(normalize_title(title), ())
+            if slug in (None, e.series_slug) and (number := part_number(_EPISODE_PART.match(e.title).group("n")))  # type: ignore[union-attr]
+        }
 
     def find_films(
         self, title: str, year: int | None = None, kinds: Iterable[AliasKind] = ("title", "variant", "subtitle")
