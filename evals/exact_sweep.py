@@ -102,20 +102,12 @@ def measure_wordings(name: str, file: str | None, part: str, readable: bool) -> 
 
 def measure_true_text() -> dict[str, Any]:
     """Contradictions on every film lead paragraph of the KB (each one a false alarm or a disagreement of tables)."""
-    from agent.factcheck.core import check_claims
     from agent.kb.facts import default_index
+    from evals.true_text import contradictions
 
-    index = default_index()
-    claims = 0
-    found: dict[str, str] = {}
-    for film in index.films.values():
-        if not film.extract.strip():
-            continue
-        for claim in check_claims(film.extract, index):
-            claims += 1
-            if claim.status == "contradicted":
-                found[f"{film.id}\t{claim.kind}\t{claim.text}"] = f"-> {claim.correction}"
-    return {"metrics": {"claims": claims, "contradicted": len(found)}, "cases": found}
+    _, claims, found = contradictions(default_index())
+    lines = {f"{film_id}\t{c.kind}\t{c.text}": f"-> {c.correction}" for film_id, c in found}
+    return {"metrics": {"claims": claims, "contradicted": len(lines)}, "cases": lines}
 
 
 def sweep(only: Iterable[str] | None = None, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
