@@ -163,6 +163,24 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return lines
 
 
+def load(path: Path) -> dict[str, Any]:
+    """An earlier ``--out`` file.
+
+    Raises:
+        InputError: unreadable, not JSON, or not measures (``{name: {"metrics": {...}, "cases": {...}}}``).
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"{path}: cannot read an earlier sweep: {e}") from e
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("metrics"), dict) and isinstance(v.get("cases", {}), dict)
+        for v in data.values()
+    ):
+        raise InputError(f"{path}: not a file written by `python -m evals.exact_sweep --out`")
+    return data
+
+
 def _get(data: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(data, dict) or key not in data:
@@ -178,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", metavar="MEASURE", help="only these measures (default: all)")
     args = ap.parse_args(argv)
     try:
-        old = json.loads(args.compare.read_text(encoding="utf-8")) if args.compare else None
+        old = load(args.compare) if args.compare else None
         new = sweep(args.only, progress=lambda line: print(line, file=sys.stderr))
-    except (InputError, OSError, json.JSONDecodeError) as e:
+    except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     if args.out:

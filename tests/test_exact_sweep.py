@@ -49,3 +49,18 @@ def test_cli_writes_json_and_compares_with_it(tmp_path: Path, capsys: pytest.Cap
     capsys.readouterr()
     assert main(["--only", "blind-3-test", "--compare", str(out)]) == 0
     assert capsys.readouterr().out.strip() == "blind-3-test: unchanged"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "cannot read an earlier sweep"), ("{not json", "cannot read an earlier sweep"), ('{"x": 1}', "not a file")],
+)
+def test_a_bad_compare_file_is_one_clear_line_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    old = tmp_path / "old.json"
+    if content is not None:
+        old.write_text(content)
+    assert main(["--only", "blind-test", "--compare", str(old)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {old}") and message in err
